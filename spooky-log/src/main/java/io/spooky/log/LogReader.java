@@ -1,0 +1,62 @@
+package io.spooky.log;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Iterates the entries of an {@link EventLog} in seq order, from the seq it was created for up to
+ * the last entry acknowledged when it was created ({@link #endSeq()} exclusive). It reads in
+ * batches and holds no file open between them, so it needs no closing.
+ *
+ * <p>I/O failures surface as {@link java.io.UncheckedIOException} whose cause is the {@link
+ * IOException} ({@link CorruptLogException} for damaged frames). Not thread-safe: one reader per
+ * consumer.
+ */
+public final class LogReader implements Iterator<LogEntry> {
+  private final EventLog log;
+  private final long endSeq;
+  private final ArrayDeque<LogEntry> batch = new ArrayDeque<>();
+  private long nextSeq;
+
+  LogReader(EventLog log, long fromSeq, long endSeq) {
+    this.log = log;
+    this.nextSeq = fromSeq;
+    this.endSeq = endSeq;
+  }
+
+  @Override
+  public boolean hasNext() {
+    return nextSeq < endSeq;
+  }
+
+  @Override
+  public LogEntry next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("reader reached seq " + endSeq);
+    }
+    if (batch.isEmpty()) {
+      try {
+        batch.addAll(
+            log.read(nextSeq, endSeq, EventLog.readerBatchEntries(), EventLog.readerBatchBytes()));
+      } catch (IOException e) {
+        throw EventLog.unchecked(e);
+      }
+    }
+    LogEntry entry = batch.removeFirst();
+    assert entry.seq() == nextSeq : "reader expected seq " + nextSeq + " got " + entry.seq();
+    nextSeq++;
+    return entry;
+  }
+
+  /** Seq of the entry {@link #next()} returns next. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /** One past the last seq this reader returns. */
+  public long endSeq() {
+    return endSeq;
+  }
+}
