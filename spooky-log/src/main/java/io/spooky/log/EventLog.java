@@ -530,9 +530,10 @@ public final class EventLog implements AutoCloseable {
    * @throws SeqOutOfRangeException unless {@code firstSeq() <= fromSeq <= lastSeq() + 1}
    */
   public LogReader reader(long fromSeq) {
+    long epoch = truncations;
     long end = committedNext;
     checkRange(fromSeq, end);
-    return new LogReader(this, fromSeq, end);
+    return new LogReader(this, fromSeq, end, epoch);
   }
 
   /**
@@ -547,16 +548,25 @@ public final class EventLog implements AutoCloseable {
    * @throws ConcurrentModificationException if {@link #truncateAfter} ran during the read
    */
   public List<LogEntry> read(long fromSeq, int maxEntries, long maxBytes) throws IOException {
+    long epoch = truncations;
     long end = committedNext;
     checkRange(fromSeq, end);
-    return read(fromSeq, end, maxEntries, maxBytes);
+    return read(fromSeq, end, maxEntries, maxBytes, epoch);
   }
 
-  List<LogEntry> read(long fromSeq, long endSeq, int maxEntries, long maxBytes) throws IOException {
+  /**
+   * Reads up to {@code endSeq}, which was acknowledged when the caller observed {@code epoch} (the
+   * truncateAfter count); fails if the log was truncated after that, since the entries the caller
+   * expects may be gone or replaced.
+   */
+  List<LogEntry> read(long fromSeq, long endSeq, int maxEntries, long maxBytes, long epoch)
+      throws IOException {
     if (maxEntries <= 0 || maxBytes <= 0) {
       throw new IllegalArgumentException("maxEntries and maxBytes must be positive");
     }
-    long epoch = truncations;
+    if (truncations != epoch) {
+      throw new ConcurrentModificationException("the log was truncated after the read began");
+    }
     List<LogEntry> out = new ArrayList<>();
     long seq = fromSeq;
     long bytes = 0;

@@ -26,7 +26,12 @@ public sealed interface FsyncPolicy {
   }
 
   /** See {@link FsyncPolicy#ALWAYS}. */
-  record Always() implements FsyncPolicy {}
+  record Always() implements FsyncPolicy {
+    @Override
+    public String toString() {
+      return "ALWAYS";
+    }
+  }
 
   /** See {@link FsyncPolicy#interval}. */
   record Interval(Duration period) implements FsyncPolicy {
@@ -35,8 +40,18 @@ public sealed interface FsyncPolicy {
         throw new IllegalArgumentException("fsync interval must be positive: " + period);
       }
     }
+
+    @Override
+    public String toString() {
+      return "INTERVAL(" + period.toMillis() + "ms)";
+    }
   }
 
   /** See {@link FsyncPolicy#NEVER}. */
-  record Never() implements FsyncPolicy {}
+  record Never() implements FsyncPolicy {
+    @Override
+    public String toString() {
+      return "NEVER";
+    }
+  }
 }

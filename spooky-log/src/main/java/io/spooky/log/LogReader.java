@@ -11,19 +11,23 @@ import java.util.NoSuchElementException;
  * batches and holds no file open between them, so it needs no closing.
  *
  * <p>I/O failures surface as {@link java.io.UncheckedIOException} whose cause is the {@link
- * IOException} ({@link CorruptLogException} for damaged frames). Not thread-safe: one reader per
- * consumer.
+ * IOException} ({@link CorruptLogException} for damaged frames). If {@link EventLog#truncateBefore}
+ * removes entries the reader has yet to return, it throws {@link SeqOutOfRangeException}; after
+ * {@link EventLog#truncateAfter} it throws {@link java.util.ConcurrentModificationException}. Not
+ * thread-safe: one reader per consumer.
  */
 public final class LogReader implements Iterator<LogEntry> {
   private final EventLog log;
   private final long endSeq;
   private final ArrayDeque<LogEntry> batch = new ArrayDeque<>();
+  private final long epoch;
   private long nextSeq;
 
-  LogReader(EventLog log, long fromSeq, long endSeq) {
+  LogReader(EventLog log, long fromSeq, long endSeq, long epoch) {
     this.log = log;
     this.nextSeq = fromSeq;
     this.endSeq = endSeq;
+    this.epoch = epoch;
   }
 
   @Override
@@ -39,9 +43,17 @@ public final class LogReader implements Iterator<LogEntry> {
     if (batch.isEmpty()) {
       try {
         batch.addAll(
-            log.read(nextSeq, endSeq, EventLog.readerBatchEntries(), EventLog.readerBatchBytes()));
+            log.read(
+                nextSeq,
+                endSeq,
+                EventLog.readerBatchEntries(),
+                EventLog.readerBatchBytes(),
+                epoch));
       } catch (IOException e) {
         throw EventLog.unchecked(e);
+      }
+      if (batch.isEmpty()) {
+        throw new IllegalStateException("log ended at seq " + nextSeq + " before " + endSeq);
       }
     }
     LogEntry entry = batch.removeFirst();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -302,6 +303,35 @@ class EventLogTest {
     try (EventLog log = EventLog.open(dir, config)) {
       assertThat(log.firstSeq()).isEqualTo(56);
       assertThat(log.lastSeq()).isEqualTo(61);
+    }
+  }
+
+  @Test
+  void readersFailWithTypedExceptionsWhenTruncationOvertakesThem() throws IOException {
+    byte[] big = new byte[300 * 1024]; // three per reader batch, three per segment
+    try (EventLog log = EventLog.open(dir, FAST.withSegmentBytes(1 << 20))) {
+      for (int i = 0; i < 12; i++) {
+        log.append(big);
+      }
+      LogReader behind = log.reader(1);
+      LogReader overtaken = log.reader(1);
+      assertThat(behind.next().seq()).isEqualTo(1);
+      log.truncateBefore(log.lastSeq() + 1);
+      assertThat(behind.next().seq()).isEqualTo(2); // already buffered
+      assertThat(behind.next().seq()).isEqualTo(3);
+      assertThatThrownBy(behind::next)
+          .isInstanceOfSatisfying(
+              SeqOutOfRangeException.class,
+              e -> {
+                assertThat(e.seq()).isEqualTo(4);
+                assertThat(e.firstSeq()).isEqualTo(10);
+              });
+      assertThatThrownBy(overtaken::next).isInstanceOf(SeqOutOfRangeException.class);
+
+      LogReader tail = log.reader(10);
+      log.truncateAfter(10);
+      assertThatThrownBy(tail::next).isInstanceOf(ConcurrentModificationException.class);
+      assertThat(log.read(10, 10, Long.MAX_VALUE)).extracting(LogEntry::seq).containsExactly(10L);
     }
   }
 
