@@ -187,12 +187,15 @@ public final class EventLog implements AutoCloseable {
    * <p>This is the one place where entries are discarded on purpose; it is never done implicitly.
    */
   public static RepairReport repair(Path dir, LogConfig config) throws IOException {
-    try (FileChannel lockChannel = lockDirectory(dir).channel()) {
+    FileLock dirLock = lockDirectory(dir);
+    try {
       LogLoader.Loaded loaded = new LogLoader(dir, config, true).load();
       for (Segment s : loaded.segments()) {
         s.close();
       }
       return loaded.repair();
+    } finally {
+      dirLock.channel().close();
     }
   }
 
@@ -345,6 +348,11 @@ public final class EventLog implements AutoCloseable {
       if (!group.isEmpty()) {
         commit(group);
         group.clear();
+      }
+      if (stop) {
+        finalSync();
+      } else if (syncIntervalNanos > 0) {
+        syncIfDue(); // under constant load the queue never runs dry to trigger it
       }
     }
   }
@@ -665,7 +673,7 @@ public final class EventLog implements AutoCloseable {
       truncations++;
       long cut = seq + 1;
       Segment target = segments.floorEntry(cut).getValue();
-      long position = positionOf(target, cut);
+      long position = target.positionOf(cut);
       // Newest first, so the directory always holds a contiguous run of segments.
       int removed = 0;
       for (Segment s : segments.tailMap(target.baseSeq, false).descendingMap().values()) {
@@ -694,25 +702,6 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
-  /** File position of {@code seq}'s frame in {@code segment}, or its size for its next seq. */
-  private static long positionOf(Segment segment, long seq) throws IOException {
-    if (seq == segment.nextSeq()) {
-      return segment.size();
-    }
-    long[] start = segment.index.floor(seq);
-    FrameReader reader = new FrameReader(segment.writeChannel(), start[1], segment.size());
-    for (long expected = start[0]; ; expected++) {
-      FrameReader.Status status = reader.next();
-      if (status != FrameReader.Status.FRAME || reader.seq() != expected) {
-        throw new CorruptLogException(
-            segment.file, reader.position(), "frame of seq " + expected + " is " + status);
-      }
-      if (expected == seq) {
-        return reader.position();
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- metrics and lifecycle
 
   /** Counters since open. */
@@ -735,6 +724,10 @@ public final class EventLog implements AutoCloseable {
   /**
    * Writes and fsyncs every append accepted before this call, then releases files and the
    * directory. Appends racing with close fail with {@link IllegalStateException}. Idempotent.
+   *
+   * @throws IOException if the log had failed (or the final fsync failed): entries acknowledged
+   *     under a policy other than ALWAYS may not be durable. Files and the directory are released
+   *     anyway; reopening recovers the log.
    */
   @Override
   public void close() throws IOException {
@@ -755,25 +748,42 @@ public final class EventLog implements AutoCloseable {
     }
     writeLock.lock();
     try {
+      for (Segment s : segments.values()) {
+        s.close();
+      }
+    } finally {
+      writeLock.unlock();
+      failQueued();
+      dirLock.channel().close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    IOException failed = failure;
+    if (failed != null) {
+      throw new IOException("event log " + dir + " closed after a failure", failed);
+    }
+    log.info("event=log_closed dir={} next_seq={}", dir, committedNext);
+  }
+
+  /**
+   * Close's fsync, done by the writer thread so that an interrupt of the thread calling close()
+   * cannot close the segment's channel underneath it.
+   */
+  private void finalSync() {
+    writeLock.lock();
+    try {
       if (failure == null) {
         active.sync();
         fsyncs++;
+        dirty = false;
       }
+    } catch (IOException e) {
+      failure = e;
+      log.error("event=log_sync_failed dir={} error=\"{}\"", dir, e, e);
     } finally {
-      try {
-        for (Segment s : segments.values()) {
-          s.close();
-        }
-      } finally {
-        writeLock.unlock();
-        failQueued();
-        dirLock.channel().close();
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      writeLock.unlock();
     }
-    log.info("event=log_closed dir={} next_seq={}", dir, committedNext);
   }
 
   private void failQueued() {

@@ -70,10 +70,9 @@ final class LogLoader {
         Path file = files.get(base);
         boolean last = i == bases.size() - 1;
         Corruption corruption =
-            last ? null : loadSealed(file, base, bases.get(i + 1), segments, repair);
-        if (last) {
-          corruption = loadLast(file, base, segments);
-        }
+            last
+                ? loadLast(file, base, segments)
+                : loadSealed(file, base, bases.get(i + 1), segments, repair);
         if (corruption != null) {
           if (!repair) {
             throw corruption.exception();

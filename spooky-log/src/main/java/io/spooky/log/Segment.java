@@ -175,6 +175,28 @@ final class Segment {
     return bytes;
   }
 
+  /**
+   * File position of {@code seq}'s frame, or {@link #size()} for {@link #nextSeq()}. Reads through
+   * the readers' channel so that an interrupted caller cannot close the write channel.
+   */
+  long positionOf(long seq) throws IOException {
+    if (seq == nextSeq) {
+      return size;
+    }
+    long[] start = index.floor(seq);
+    FrameReader reader = new FrameReader(readChannel(), start[1], size);
+    for (long expected = start[0]; ; expected++) {
+      FrameReader.Status status = reader.next();
+      if (status != FrameReader.Status.FRAME || reader.seq() != expected) {
+        throw new CorruptLogException(
+            file, reader.position(), "frame of seq " + expected + " is " + status);
+      }
+      if (expected == seq) {
+        return reader.position();
+      }
+    }
+  }
+
   private synchronized FileChannel readChannel() throws IOException {
     if (deleted) {
       throw new ClosedChannelException();
@@ -183,10 +205,6 @@ final class Segment {
       readChannel = FileChannel.open(file, StandardOpenOption.READ);
     }
     return readChannel;
-  }
-
-  FileChannel writeChannel() {
-    return writeChannel;
   }
 
   void writeIndex() throws IOException {
