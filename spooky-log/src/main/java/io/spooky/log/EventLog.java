@@ -1,7 +1,6 @@
 package io.spooky.log;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -72,8 +71,6 @@ public final class EventLog implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 8192;
   private static final int MAX_GROUP_APPENDS = 4096;
   private static final long MAX_GROUP_BYTES = 8L << 20;
-  private static final int READER_BATCH_ENTRIES = 512;
-  private static final long READER_BATCH_BYTES = 1L << 20;
 
   private sealed interface Request {}
 
@@ -793,18 +790,5 @@ public final class EventLog implements AutoCloseable {
         a.done.completeExceptionally(new IllegalStateException("event log " + dir + " is closed"));
       }
     }
-  }
-
-  /** For {@link LogReader}: turns a read failure into the iterator's unchecked form. */
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e.getMessage(), e);
-  }
-
-  static int readerBatchEntries() {
-    return READER_BATCH_ENTRIES;
-  }
-
-  static long readerBatchBytes() {
-    return READER_BATCH_BYTES;
   }
 }

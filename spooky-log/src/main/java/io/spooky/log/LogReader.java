@@ -1,6 +1,7 @@
 package io.spooky.log;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -17,6 +18,9 @@ import java.util.NoSuchElementException;
  * thread-safe: one reader per consumer.
  */
 public final class LogReader implements Iterator<LogEntry> {
+  private static final int BATCH_ENTRIES = 512;
+  private static final long BATCH_BYTES = 1L << 20;
+
   private final EventLog log;
   private final long endSeq;
   private final ArrayDeque<LogEntry> batch = new ArrayDeque<>();
@@ -42,15 +46,9 @@ public final class LogReader implements Iterator<LogEntry> {
     }
     if (batch.isEmpty()) {
       try {
-        batch.addAll(
-            log.read(
-                nextSeq,
-                endSeq,
-                EventLog.readerBatchEntries(),
-                EventLog.readerBatchBytes(),
-                epoch));
+        batch.addAll(log.read(nextSeq, endSeq, BATCH_ENTRIES, BATCH_BYTES, epoch));
       } catch (IOException e) {
-        throw EventLog.unchecked(e);
+        throw new UncheckedIOException(e.getMessage(), e);
       }
       if (batch.isEmpty()) {
         throw new IllegalStateException("log ended at seq " + nextSeq + " before " + endSeq);

@@ -231,6 +231,47 @@ class EventLogTest {
   }
 
   @Test
+  void aTailingReaderSeesEveryEntryWhileAppendsRollSegments() throws Exception {
+    long seed = new Random().nextLong();
+    int total = 3000;
+    LogConfig config = FAST.withSegmentBytes(4096).withIndexIntervalBytes(128);
+    try (EventLog log = EventLog.open(dir, config);
+        ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      Future<?> appender =
+          pool.submit(
+              () -> {
+                for (int i = 1; i <= total; i++) {
+                  log.appendAsync(payloadFor(i));
+                }
+                return null;
+              });
+      Future<Long> follower =
+          pool.submit(
+              () -> {
+                Random random = new Random(seed); // batch sizes
+                long next = 1;
+                while (next <= total) {
+                  for (LogEntry e : log.read(next, 1 + random.nextInt(50), 2000)) {
+                    assertThat(e.seq()).as("seed %d", seed).isEqualTo(next);
+                    assertThat(e.payload())
+                        .as("seed %d seq %d", seed, next)
+                        .isEqualTo(payloadFor(next));
+                    next++;
+                  }
+                }
+                return next;
+              });
+      appender.get();
+      assertThat(follower.get()).isEqualTo(total + 1);
+    }
+  }
+
+  /** Payload of entry {@code seq}: its seq in decimal, padded to a length derived from it. */
+  private static byte[] payloadFor(long seq) {
+    return bytes(String.valueOf(seq).repeat((int) (seq % 17) + 1));
+  }
+
+  @Test
   void groupCommitWritesEverythingQueuedWithOneFsync() throws IOException {
     CountDownLatch writerHeld = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -99,12 +99,11 @@ public class AppendBenchmark {
       for (RunResult r : new Runner(options).run()) {
         summary.append(
             String.format(
-                "%7d %-6s %8s %10.0f ± %.0f%n",
+                "%7d %-6s %8s %10.0f%n",
                 threads,
                 r.getParams().getParam("fsync"),
                 r.getParams().getParam("payloadBytes"),
-                r.getPrimaryResult().getScore(),
-                r.getPrimaryResult().getScoreError()));
+                r.getPrimaryResult().getScore()));
       }
     }
     System.out.println(summary);
