@@ -148,9 +148,6 @@ final class LogLoader {
               + " but the next segment starts at "
               + nextBase);
     }
-    if (scan.nextSeq == base) {
-      return new Corruption(file, scan, fileSize, "sealed segment is empty");
-    }
     Segment segment = Segment.open(file, base, index, fileSize, scan.nextSeq);
     segments.add(segment);
     if (rebuilt) {

@@ -74,8 +74,11 @@ class EventLogTest {
   }
 
   @Test
-  void manySmallSegmentsCanBeReadFromAnySeq() throws IOException {
-    long seed = new Random().nextLong();
+  void manySmallSegmentsCanBeReadFromAnySeq() {
+    Seeded.run(this::manySmallSegmentsCanBeReadFromAnySeqWithSeed);
+  }
+
+  private void manySmallSegmentsCanBeReadFromAnySeqWithSeed(long seed) throws Exception {
     Random random = new Random(seed);
     LogConfig config = FAST.withSegmentBytes(2048).withIndexIntervalBytes(256);
     List<byte[]> payloads = new ArrayList<>();
@@ -231,8 +234,12 @@ class EventLogTest {
   }
 
   @Test
-  void aTailingReaderSeesEveryEntryWhileAppendsRollSegments() throws Exception {
-    long seed = new Random().nextLong();
+  void aTailingReaderSeesEveryEntryWhileAppendsRollSegments() {
+    Seeded.run(this::aTailingReaderSeesEveryEntryWhileAppendsRollSegmentsWithSeed);
+  }
+
+  private void aTailingReaderSeesEveryEntryWhileAppendsRollSegmentsWithSeed(long seed)
+      throws Exception {
     int total = 3000;
     LogConfig config = FAST.withSegmentBytes(4096).withIndexIntervalBytes(128);
     try (EventLog log = EventLog.open(dir, config);

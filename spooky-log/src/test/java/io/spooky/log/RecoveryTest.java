@@ -224,6 +224,14 @@ class RecoveryTest {
         .isInstanceOfSatisfying(
             CorruptLogException.class,
             e -> assertThat(e.getMessage()).contains("next segment starts at 16"));
+    RepairReport report = EventLog.repair(dir, config);
+    assertThat(report.segment()).isEqualTo(Segment.fileFor(dir, 6));
+    assertThat(report.segmentsRemoved()).isEqualTo(1);
+    assertThat(report.lastSeq()).isEqualTo(10);
+    try (EventLog log = EventLog.open(dir, config)) {
+      assertThat(log.lastSeq()).isEqualTo(10);
+      assertThat(log.append(new byte[] {1})).isEqualTo(11);
+    }
   }
 
   @Test
@@ -237,8 +245,11 @@ class RecoveryTest {
   }
 
   @Test
-  void randomTornTailsAlwaysRecoverToAPrefix() throws IOException {
-    long seed = new Random().nextLong();
+  void randomTornTailsAlwaysRecoverToAPrefix() {
+    Seeded.run(this::randomTornTailsAlwaysRecoverToAPrefixWithSeed);
+  }
+
+  private void randomTornTailsAlwaysRecoverToAPrefixWithSeed(long seed) throws Exception {
     Random random = new Random(seed);
     for (int round = 0; round < 25; round++) {
       Path d = dir.resolve("round-" + round);
