@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Recovery.</b> {@link #open} verifies the directory: a torn tail of the last segment (a
  * partial or CRC-failing frame with no valid frame behind it) is cut off and logged; any other
  * damage throws {@link CorruptLogException}, and {@link #repair} is the explicit operator action
- * that cuts the log at the damage.
+ * that cuts the log at the damage. Open scans the last segment and, of each sealed segment, the
+ * frames after its last index entry (all of it if the index is missing), so it does not read the
+ * whole log; damage earlier in a sealed segment surfaces as a {@link CorruptLogException} when
+ * those entries are read. {@link #repair} verifies every frame.
  *
  * <p><b>Thread-safety.</b> All methods are safe to call from any thread. Reads run concurrently
  * with appends and see entries once acknowledged. One process opens a directory at a time (a lock
