@@ -21,8 +21,9 @@ const INVALID_REQUEST = -32600;
 const UNROUTED_GRACE_MS = 2000;
 
 /**
- * Methods that read or change session state. They wait for every earlier request of the
- * connection, and later requests wait for them, so a pipelined `use` then `query` runs in order.
+ * Methods that change session state, and queries that change it or the schema. They wait for every
+ * earlier request of the connection, and later requests wait for them, so a pipelined `use` then
+ * `query` (or `DEFINE TABLE` then `live`) runs in order. Other requests run concurrently.
  */
 const SESSION_METHODS = new Set([
   'use', 'signin', 'signup', 'authenticate', 'invalidate', 'let', 'set', 'unset', 'reset',
@@ -143,15 +144,14 @@ export class RpcConnection {
     this.#router = router;
     this.#log = log;
     router.addSession(this.#sessionKey, this);
-    this.#barrier = this.#call('attach', this.#session).then(
-      (out) => {
-        if (errorOf(out)) throw new Error(`attach failed: ${describe(out)}`);
-      },
-      (err) => {
-        this.#log(`cannot attach a session: ${err.message}`);
+    this.#barrier = this.#call('attach', this.#session)
+      .then((out) => {
+        if (errorOf(out)) throw new Error(describe(out));
+      })
+      .catch((err) => {
+        this.#log(`cannot attach a session: ${err?.message ?? err}`);
         ws.close(1011, 'devdb: cannot create a session');
-      },
-    );
+      });
   }
 
   /** Sends a notification frame to the client unless it has gone. */

@@ -87,6 +87,11 @@ describe('dev SurrealDB with the official JS SDK', () => {
     assert.deepEqual(row.tags, ['a', 'b']);
     const selected = await db.select(new RecordId('person', 'tobie'));
     assert.equal(selected.name, 'Tobie');
+    const [echoed] = await db.query('RETURN $v', { v: { f: 1.5, big: 2n ** 60n, neg: -7, when: new Date('2001-02-03T04:05:06Z') } });
+    assert.equal(echoed.f, 1.5);
+    assert.equal(BigInt(echoed.big), 2n ** 60n);
+    assert.equal(echoed.neg, -7);
+    assert.equal(echoed.when.toISOString(), '2001-02-03T04:05:06.000Z');
   });
 
   it('delivers CREATE, UPDATE and DELETE to a live query started with live()', async () => {
