@@ -28,7 +28,10 @@ function addonName() {
 }
 
 function loadBinding() {
-  const dist = path.dirname(fileURLToPath(import.meta.resolve('@surrealdb/node')));
+  // import.meta.resolve is synchronous from Node 20.6; older 20.x use devdb's own node_modules.
+  const dist = typeof import.meta.resolve === 'function'
+    ? path.dirname(fileURLToPath(import.meta.resolve('@surrealdb/node')))
+    : fileURLToPath(new URL('../node_modules/@surrealdb/node/dist/', import.meta.url));
   const binding = require(path.join(dist, addonName()));
   if (typeof binding.SurrealNodeEngine?.connect !== 'function') {
     throw new Error('@surrealdb/node does not expose SurrealNodeEngine.connect; check the pinned version');
