@@ -52,12 +52,45 @@ export function storageUrl(storage) {
 }
 
 /**
+ * The engine behind a guard: the native execute() aborts the whole process (a Rust panic) when
+ * called after free(), so calls after free() are refused here with an Error instead. free()
+ * itself waits for the calls already running (the binding takes a write lock).
+ */
+class Engine {
+  #native;
+  #freed = false;
+
+  constructor(native) {
+    this.#native = native;
+  }
+
+  /** Runs one encoded RPC request; resolves to the encoded result or `{error}`. */
+  execute(request) {
+    if (this.#freed) return Promise.reject(new Error('the engine is shutting down'));
+    return this.#native.execute(request);
+  }
+
+  /** The engine-wide live-query notification receiver (`recv()` resolves to null once freed). */
+  notifications() {
+    if (this.#freed) return Promise.reject(new Error('the engine is shutting down'));
+    return this.#native.notifications();
+  }
+
+  /** Closes the datastore (flushing a disk store). Idempotent. */
+  async free() {
+    if (this.#freed) return;
+    this.#freed = true;
+    await this.#native.free();
+  }
+}
+
+/**
  * Opens an engine on `storage` with every capability enabled (a dev database: scripting, network
  * functions and experimental features behave as on `surreal start --allow-all`).
  * Returns `{ engine, version }`, where version is the embedded SurrealDB version (e.g. "3.0.2").
  */
 export async function openEngine(storage) {
   const SurrealNodeEngine = loadBinding();
-  const engine = await SurrealNodeEngine.connect(storageUrl(storage), { capabilities: true });
-  return { engine, version: SurrealNodeEngine.version() };
+  const native = await SurrealNodeEngine.connect(storageUrl(storage), { capabilities: true });
+  return { engine: new Engine(native), version: SurrealNodeEngine.version() };
 }

@@ -198,7 +198,12 @@ describe('process lifecycle', () => {
       const devdb = await startDevDb();
       const c = await rpc(devdb.rpcUrl);
       await c.ok('use', ['life', 'cycle']);
-      await c.ok('live', ['x']).catch(() => {});
+      await c.ok('query', ['DEFINE TABLE x SCHEMALESS']);
+      await c.ok('live', ['x']);
+      // Requests still running or queued at shutdown must not touch the freed engine.
+      c.call('query', ['SLEEP 300ms']);
+      c.call('use', ['life', 'other']);
+      c.call('query', ['CREATE x:1']);
       const exit = await devdb.stop(signal);
       assert.deepEqual(exit, { code: 0, signal: null });
       const { code } = await c.closed;
