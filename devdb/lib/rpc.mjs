@@ -213,7 +213,12 @@ export class RpcConnection {
       this.#reply(request.id, error, true);
       return;
     }
-    const learnt = this.#learn(request, explicit, session, out);
+    let learnt = [];
+    try {
+      learnt = this.#learn(request, explicit, session, out);
+    } catch (err) {
+      this.#log(`cannot track the effects of '${request.method}': ${err?.message ?? err}`);
+    }
     if (request.method === 'sessions') out = this.#ownSessions(out);
     this.#reply(request.id, out, false);
     for (const key of learnt) this.#router.flush(key);
@@ -258,7 +263,7 @@ export class RpcConnection {
         }
         break;
       case 'kill': {
-        const params = decode(request.fields.get('params'));
+        const params = request.fields.has('params') ? decode(request.fields.get('params')) : undefined;
         if (Array.isArray(params)) this.#lives.delete(uuidKey(params[0]));
         break;
       }
@@ -327,10 +332,16 @@ function parseRequest(frame) {
   return { id, method, entries, fields, session: fields.get('session') };
 }
 
+/** The SurrealQL text of a `query` request, or '' when its params hold none. */
 function queryText(request) {
   if (request.text === undefined) {
-    const params = request.fields.get('params');
-    const decoded = params ? decode(params) : undefined;
+    let decoded;
+    try {
+      const params = request.fields.get('params');
+      decoded = params ? decode(params) : undefined;
+    } catch {
+      decoded = undefined; // the engine reports malformed params itself
+    }
     request.text = Array.isArray(decoded) && typeof decoded[0] === 'string' ? decoded[0] : '';
   }
   return request.text;
