@@ -122,9 +122,13 @@ final class DevCommand implements Command {
                 "spooky-dev-shutdown"));
     out.print(banner(db, options));
     out.flush();
+    // The child exits 0 only when signalled (Ctrl-C reaches the whole process group).
     int exit = db.waitFor();
-    err.println("spooky dev: the dev SurrealDB exited with code " + exit);
-    return exit == 0 ? 0 : 1;
+    if (exit != 0) {
+      err.println("spooky dev: the dev SurrealDB exited with code " + exit);
+      return 1;
+    }
+    return 0;
   }
 
   static String banner(DevDbProcess db, Options options) {
