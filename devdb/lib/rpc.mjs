@@ -12,7 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { decode } from '@surrealdb/cbor';
-import { FrameError, array, errorValue, head, isAbsent, map, readMap, text, uuid, uuidKey } from './frames.mjs';
+import { array, errorValue, head, isAbsent, map, readMap, text, uuid, uuidKey } from './frames.mjs';
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
@@ -171,9 +171,8 @@ export class RpcConnection {
     try {
       request = parseRequest(frame);
     } catch (err) {
-      // FrameError from the framing, CborError (not an Error subclass) from @surrealdb/cbor.
-      const message = err instanceof FrameError ? err.message : (err?.message ?? String(err));
-      this.#reply(undefined, errorValue(PARSE_ERROR, `Parse error: ${message}`), true);
+      // A FrameError from the framing, or a CborError (not an Error subclass) from @surrealdb/cbor.
+      this.#reply(undefined, errorValue(PARSE_ERROR, `Parse error: ${err?.message ?? String(err)}`), true);
       return;
     }
     if (request.error) {
