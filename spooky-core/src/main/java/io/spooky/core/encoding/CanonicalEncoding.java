@@ -358,7 +358,7 @@ public final class CanonicalEncoding {
     private int count() {
       int at = pos;
       long n = varint();
-      if (n > end - pos) {
+      if (Long.compareUnsigned(n, end - pos) > 0) {
         throw new CanonicalEncodingException("length " + n + " exceeds the input", at);
       }
       return (int) n;

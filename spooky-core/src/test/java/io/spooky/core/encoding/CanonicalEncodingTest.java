@@ -155,7 +155,8 @@ class CanonicalEncodingTest {
             "08008094ebdc03", // nanos = 1e9
             "0d0700", // unknown geometry kind
             "0f0174" + "03", // record key of a bool
-            "0b05");
+            "0b05", // more elements than bytes
+            "0cffffffffffffffffff01"); // a count that is negative as a signed 64-bit
     for (String h : bad) {
       assertThatThrownBy(() -> CanonicalEncoding.decode(bytes(h)))
           .as("input %s", h)
