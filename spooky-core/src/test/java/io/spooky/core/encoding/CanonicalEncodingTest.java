@@ -68,6 +68,27 @@ class CanonicalEncodingTest {
   }
 
   @Test
+  void stringsWithUnpairedSurrogatesCannotBeEncoded() {
+    for (String bad : List.of("a\uD800", "\uDC00x", "é\uD800?", "?\uDBFF")) {
+      assertThatThrownBy(() -> CanonicalEncoding.encode(Value.of(bad)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    Random r = new Random(SEED);
+    for (int i = 0; i < 200; i++) {
+      StringBuilder sb = new StringBuilder("x".repeat(r.nextInt(40)));
+      sb.insert(r.nextInt(sb.length() + 1), (char) (0xD800 + r.nextInt(0x800)));
+      String bad = sb.toString();
+      assertThatThrownBy(() -> CanonicalEncoding.encode(Value.of(bad)))
+          .as("%s seed=%d", bad, SEED)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String good : List.of("a?", "?", "é?\uD83D\uDE00", "\uD83D\uDE00", "0123456789?")) {
+      assertThat(CanonicalEncoding.decode(CanonicalEncoding.encode(Value.of(good))))
+          .isEqualTo(Value.of(good));
+    }
+  }
+
+  @Test
   void randomValuesRoundTripAndReencodeIdentically() {
     RandomValues gen = new RandomValues(SEED);
     for (int i = 0; i < 5_000; i++) {
