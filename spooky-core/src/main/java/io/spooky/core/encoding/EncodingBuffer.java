@@ -104,6 +104,10 @@ public final class EncodingBuffer {
    *     UTF-8 encoding (SurrealDB strings are always valid UTF-8)
    */
   public void writeString(String s) {
+    int n = s.length();
+    if (n < 64 && writeShortAscii(s, n)) {
+      return;
+    }
     // getBytes is vectorized for the common all-ASCII case but replaces an unpaired surrogate with
     // a '?' byte. Then either some char took more than one byte, or the bytes contain a '?'; only
     // in those cases is the string scanned for surrogates.
@@ -113,6 +117,26 @@ public final class EncodingBuffer {
     }
     writeVarint(utf8.length);
     write(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Writes a short string that turns out to be ASCII straight into the buffer (its one-byte length
+   * first); returns false, having written nothing, at the first other char.
+   */
+  private boolean writeShortAscii(String s, int n) {
+    ensure(n + 1);
+    byte[] b = bytes;
+    int p = size + 1;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return false;
+      }
+      b[p++] = (byte) c;
+    }
+    b[size] = (byte) n;
+    size = p;
+    return true;
   }
 
   private static final VarHandle LONGS =
