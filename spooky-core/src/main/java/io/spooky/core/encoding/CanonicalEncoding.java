@@ -320,12 +320,10 @@ public final class CanonicalEncoding {
     }
 
     private Value decimal(int at) {
-      int scale;
-      long rawScale = unzigzag(varint());
-      if (rawScale < Integer.MIN_VALUE || rawScale > Integer.MAX_VALUE) {
+      long scale = unzigzag(varint());
+      if (scale < Integer.MIN_VALUE || scale > Integer.MAX_VALUE) {
         throw new CanonicalEncodingException("decimal scale out of range", at);
       }
-      scale = (int) rawScale;
       int n = count();
       if (n == 0) {
         throw new CanonicalEncodingException("empty decimal magnitude", pos);
@@ -334,9 +332,13 @@ public final class CanonicalEncoding {
       System.arraycopy(in, pos, b, 0, n);
       pos += n;
       BigInteger unscaled = new BigInteger(b);
-      BigDecimal d = new BigDecimal(unscaled, scale);
-      if (unscaled.toByteArray().length != n || !normalize(d).equals(d)) {
-        throw new CanonicalEncodingException("decimal not in normal form", at);
+      BigDecimal d = new BigDecimal(unscaled, (int) scale);
+      try {
+        if (unscaled.toByteArray().length != n || !normalize(d).equals(d)) {
+          throw new CanonicalEncodingException("decimal not in normal form", at);
+        }
+      } catch (ArithmeticException scaleOverflow) {
+        throw new CanonicalEncodingException("decimal scale overflows", at, scaleOverflow);
       }
       return Value.of(d);
     }

@@ -177,7 +177,8 @@ class CanonicalEncodingTest {
             "0d0700", // unknown geometry kind
             "0f0174" + "03", // record key of a bool
             "0b05", // more elements than bytes
-            "0cffffffffffffffffff01"); // a count that is negative as a signed 64-bit
+            "0cffffffffffffffffff01", // a count that is negative as a signed 64-bit
+            "06ffffffff0f01" + "0a"); // decimal 10 at the lowest scale: normalizing overflows
     for (String h : bad) {
       assertThatThrownBy(() -> CanonicalEncoding.decode(bytes(h)))
           .as("input %s", h)
