@@ -1,0 +1,186 @@
+package io.spooky.core.encoding;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that {@link CanonicalEncoding} writes into. Reusing one buffer across many
+ * encodings (calling {@link #reset()} between them) avoids an allocation per value, which matters
+ * on hot paths such as computing digests.
+ *
+ * <pre>{@code
+ * EncodingBuffer buf = new EncodingBuffer();
+ * for (Value v : values) {
+ *   buf.reset();
+ *   CanonicalEncoding.encode(v, buf);
+ *   consume(buf.array(), 0, buf.size());
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: confine each buffer to one thread.
+ */
+public final class EncodingBuffer {
+  private byte[] bytes;
+  private int size;
+
+  public EncodingBuffer() {
+    this(256);
+  }
+
+  public EncodingBuffer(int initialCapacity) {
+    this.bytes = new byte[Math.max(16, initialCapacity)];
+  }
+
+  /** Forgets the contents, keeping the capacity. */
+  public void reset() {
+    size = 0;
+  }
+
+  /** The number of bytes written since the last {@link #reset()}. */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * The backing array, valid in {@code [0, size())} until the next write. Exposed so callers can
+   * hash or send the bytes without a copy; the caller must not modify it.
+   */
+  public byte[] array() {
+    return bytes;
+  }
+
+  /** A copy of the written bytes. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(bytes, size);
+  }
+
+  /** Writes the written bytes to {@code out}. */
+  public void writeTo(OutputStream out) throws IOException {
+    out.write(bytes, 0, size);
+  }
+
+  public void writeByte(int b) {
+    ensure(1);
+    bytes[size++] = (byte) b;
+  }
+
+  public void write(byte[] b) {
+    write(b, 0, b.length);
+  }
+
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, bytes, size, len);
+    size += len;
+  }
+
+  /** Writes {@code v} as an unsigned LEB128 varint (7 bits per byte, least significant first). */
+  public void writeVarint(long v) {
+    ensure(10);
+    while ((v & ~0x7FL) != 0) {
+      bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    bytes[size++] = (byte) v;
+  }
+
+  /** Writes {@code v} big-endian in 8 bytes. */
+  public void writeLong(long v) {
+    ensure(8);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes[size++] = (byte) (v >>> shift);
+    }
+  }
+
+  /**
+   * Writes {@code s} as a varint byte length followed by its UTF-8 bytes.
+   *
+   * @throws IllegalArgumentException if {@code s} contains an unpaired surrogate, which has no
+   *     UTF-8 encoding (SurrealDB strings are always valid UTF-8)
+   */
+  public void writeString(String s) {
+    int n = s.length();
+    if (n < 64 && writeShortAscii(s, n)) {
+      return;
+    }
+    // getBytes is vectorized for the common all-ASCII case but replaces an unpaired surrogate with
+    // a '?' byte. Then either some char took more than one byte, or the bytes contain a '?'; only
+    // in those cases is the string scanned for surrogates.
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length != s.length() || containsQuestionMark(utf8)) {
+      requireWellFormed(s);
+    }
+    writeVarint(utf8.length);
+    write(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Writes a short string that turns out to be ASCII straight into the buffer (its one-byte length
+   * first); returns false, having written nothing, at the first other char.
+   */
+  private boolean writeShortAscii(String s, int n) {
+    ensure(n + 1);
+    byte[] b = bytes;
+    int p = size + 1;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return false;
+      }
+      b[p++] = (byte) c;
+    }
+    b[size] = (byte) n;
+    size = p;
+    return true;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUESTION_MARKS = '?' * ONES;
+
+  /** Whether {@code b} contains the byte {@code '?'}, eight bytes at a time. */
+  private static boolean containsQuestionMark(byte[] b) {
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ QUESTION_MARKS;
+      if (((x - ONES) & ~x & HIGHS) != 0) {
+        return true;
+      }
+    }
+    for (; i < b.length; i++) {
+      if (b[i] == '?') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void requireWellFormed(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new IllegalArgumentException("string has an unpaired surrogate at index " + i);
+        }
+      }
+    }
+  }
+
+  private void ensure(int extra) {
+    if (size + extra > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + extra));
+    }
+  }
+}
