@@ -1,6 +1,7 @@
 package io.spooky.surreal.cbor;
 
 import io.spooky.core.value.Value;
+import java.util.List;
 
 /**
  * Converts between {@link Value}s and the CBOR bytes of SurrealDB's RPC protocol (RFC 8949 with
@@ -29,6 +30,16 @@ public final class Cbor {
   public static byte[] encode(Value value) {
     CborEncoder encoder = new CborEncoder(64);
     encoder.write(value);
+    return encoder.toByteArray();
+  }
+
+  /**
+   * An RPC request envelope {@code {id, method, params}}. Each parameter is a {@link Value} or a
+   * {@link TableName} (encoded under tag 7).
+   */
+  public static byte[] encodeRequest(long id, String method, List<?> params) {
+    CborEncoder encoder = new CborEncoder(128);
+    encoder.writeRequest(id, method, params);
     return encoder.toByteArray();
   }
 

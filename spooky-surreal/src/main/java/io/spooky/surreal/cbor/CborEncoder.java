@@ -43,6 +43,28 @@ final class CborEncoder {
     return Arrays.copyOf(buf, len);
   }
 
+  void writeRequest(long id, String method, java.util.List<?> params) {
+    head(5, 3);
+    writeText("id");
+    writeLong(id);
+    writeText("method");
+    writeText(method);
+    writeText("params");
+    head(4, params.size());
+    for (Object p : params) {
+      switch (p) {
+        case Value v -> write(v);
+        case TableName t -> {
+          head(6, SurrealTags.TABLE);
+          writeText(t.name());
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "an RPC parameter is a Value or a TableName, not " + p.getClass().getName());
+      }
+    }
+  }
+
   void write(Value value) {
     switch (value) {
       case NoneValue n -> {
