@@ -710,42 +710,13 @@ public final class SurrealClient implements AutoCloseable {
       } else {
         Value result = r.get("result");
         String message = result instanceof StringValue s ? s.value() : result.toString();
-        String kind = r.get("kind") instanceof StringValue s ? s.value() : errorKind(message);
+        String kind = r.get("kind") instanceof StringValue s ? s.value() : "";
         out.add(
             new QueryResult(
                 i, Value.NONE, Optional.of(new QueryException(i, kind, message)), time));
       }
     }
     return out;
-  }
-
-  /**
-   * SurrealDB's statement errors carry only a message; the kind is derived from its well-known
-   * prefixes so callers can branch without parsing text themselves.
-   */
-  static String errorKind(String message) {
-    String m = message.toLowerCase(java.util.Locale.ROOT);
-    if (m.contains("parse error")
-        || m.contains("unexpected token")
-        || m.contains("invalid query")) {
-      return "Parse";
-    }
-    if (m.contains("already exists")) {
-      return "AlreadyExists";
-    }
-    if (m.contains("does not exist") || m.contains("not found")) {
-      return "NotFound";
-    }
-    if (m.contains("not allowed") || m.contains("permission")) {
-      return "NotAllowed";
-    }
-    if (m.contains("cancelled") || m.contains("not executed")) {
-      return "Cancelled";
-    }
-    if (m.contains("expected") || m.contains("coerce") || m.contains("type")) {
-      return "Validation";
-    }
-    return "Internal";
   }
 
   private static String tokenOf(Value v) {
