@@ -34,17 +34,19 @@ export async function startServer({ host = '127.0.0.1', port = 8000, storage = '
     }
   })().catch((err) => log(`notification stream failed: ${err?.message ?? err}`));
 
+  // Plain HTTP answers, shared by ordinary requests and by requests that carry an Upgrade header
+  // other than websocket (Java's HttpClient offers h2c on every request; such requests reach the
+  // 'upgrade' event in Node and are answered as HTTP/1.1 there).
+  const answer = (method, url) => {
+    const path = new URL(url, 'http://localhost').pathname;
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' }, body: '' };
+    if (path === '/health' || path === '/status') return { status: 200, headers: {}, body: '' };
+    if (path === '/version') return { status: 200, headers: { 'content-type': 'text/plain' }, body: `surrealdb-${version}` };
+    return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found\n' };
+  };
   const httpServer = http.createServer((req, res) => {
-    const path = new URL(req.url, 'http://localhost').pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-    } else if (path === '/health' || path === '/status') {
-      res.writeHead(200, { 'content-length': 0 }).end();
-    } else if (path === '/version') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(`surrealdb-${version}`);
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-    }
+    const { status, headers, body } = answer(req.method, req.url);
+    res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(req.method === 'HEAD' ? undefined : body);
   });
 
   const wss = new WebSocketServer({
@@ -53,6 +55,13 @@ export async function startServer({ host = '127.0.0.1', port = 8000, storage = '
     handleProtocols: (protocols) => (protocols.has('cbor') ? 'cbor' : false),
   });
   httpServer.on('upgrade', (req, socket, headBytes) => {
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      const { status, headers, body } = answer(req.method, req.url);
+      const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`, 'connection: close', `content-length: ${Buffer.byteLength(body)}`];
+      for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+      socket.end(`${lines.join('\r\n')}\r\n\r\n${req.method === 'HEAD' ? '' : body}`);
+      return;
+    }
     const path = new URL(req.url, 'http://localhost').pathname;
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
     if (path !== '/rpc') {
