@@ -79,6 +79,7 @@ public final class SurrealClient implements AutoCloseable {
   private final Set<LiveSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, Value> lets = new ConcurrentHashMap<>();
   private final ReentrantLock sendLock = new ReentrantLock();
+  private final AtomicInteger subscribing = new AtomicInteger();
 
   private volatile CompletableFuture<Link> link = new CompletableFuture<>();
   private volatile Optional<String[]> nsDb = Optional.empty();
@@ -319,17 +320,36 @@ public final class SurrealClient implements AutoCloseable {
 
   private LiveSubscription subscribe(java.util.function.Supplier<CompletableFuture<UUID>> starter) {
     LiveSubscription sub = new LiveSubscription(this, starter, config.liveQueueCapacity());
-    UUID id = await(sub.start());
-    register(sub, id);
+    startAndRegister(sub);
     subscriptions.add(sub);
     return sub;
   }
 
+  /**
+   * Starts a live query and routes its notifications to {@code sub}. Notifications that overtake
+   * the answer carrying the live query's id are parked in {@code early} while any start is in
+   * progress, and dropped otherwise (they belong to killed live queries).
+   */
+  private void startAndRegister(LiveSubscription sub) {
+    subscribing.incrementAndGet();
+    try {
+      register(sub, await(sub.start()));
+    } finally {
+      if (subscribing.decrementAndGet() == 0) {
+        synchronized (early) {
+          early.clear();
+        }
+      }
+    }
+  }
+
   private void register(LiveSubscription sub, UUID id) {
-    liveById.put(id, sub);
-    List<Notification> before = early.remove(id);
-    if (before != null) {
-      before.forEach(sub::deliver);
+    synchronized (early) {
+      liveById.put(id, sub);
+      List<Notification> before = early.remove(id);
+      if (before != null) {
+        before.forEach(sub::deliver);
+      }
     }
   }
 
@@ -527,8 +547,7 @@ public final class SurrealClient implements AutoCloseable {
       if (old != null) {
         liveById.remove(old, sub);
       }
-      UUID fresh = await(sub.start());
-      register(sub, fresh);
+      startAndRegister(sub);
       sub.deliver(new Notification.Gap(Notification.GapReason.RECONNECTED));
     }
   }
@@ -679,10 +698,13 @@ public final class SurrealClient implements AutoCloseable {
       return;
     }
     // The live call's answer may still be on its way: keep a bounded number for registration.
-    if (early.size() < MAX_EARLY_NOTIFICATIONS) {
-      early
-          .computeIfAbsent(uuid.value(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-          .add(note);
+    synchronized (early) {
+      sub = liveById.get(uuid.value());
+      if (sub != null) {
+        sub.deliver(note);
+      } else if (subscribing.get() > 0 && early.size() < MAX_EARLY_NOTIFICATIONS) {
+        early.computeIfAbsent(uuid.value(), k -> new ArrayList<>()).add(note);
+      }
     }
   }
 
