@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
-import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
 import io.spooky.devdb.DevSurreal;
 import io.spooky.devdb.DevSurrealEndpoint;
@@ -292,9 +291,5 @@ class SurrealClientTest {
     } catch (java.util.concurrent.CompletionException e) {
       throw (RuntimeException) e.getCause();
     }
-  }
-
-  static String str(Value v) {
-    return ((StringValue) v).value();
   }
 }
