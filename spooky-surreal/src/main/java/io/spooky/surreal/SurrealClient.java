@@ -107,9 +107,12 @@ public final class SurrealClient implements AutoCloseable {
 
   private SurrealClient(SurrealConfig config) {
     this.config = config;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("surreal-timer").unstarted(r));
+    java.util.concurrent.ScheduledThreadPoolExecutor t =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("surreal-timer").unstarted(r));
+    // Requests usually answer long before their timeout: drop their timers at once.
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
     this.workers =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("surreal-", 0).factory());
     this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
@@ -425,6 +428,7 @@ public final class SurrealClient implements AutoCloseable {
     failPending(g -> true, "client closed");
     timer.shutdownNow();
     workers.shutdownNow();
+    http.shutdownNow();
   }
 
   // ---------------------------------------------------------------- machinery
@@ -447,14 +451,16 @@ public final class SurrealClient implements AutoCloseable {
     }
     Pending p = new Pending(method, new CompletableFuture<>(), new int[] {-1});
     pending.put(id, p);
-    timer.schedule(
-        () -> {
-          if (pending.remove(id, p)) {
-            p.future.completeExceptionally(new SurrealTimeoutException(method, timeout));
-          }
-        },
-        timeout.toNanos(),
-        TimeUnit.NANOSECONDS);
+    java.util.concurrent.ScheduledFuture<?> timeoutTask =
+        timer.schedule(
+            () -> {
+              if (pending.remove(id, p)) {
+                p.future.completeExceptionally(new SurrealTimeoutException(method, timeout));
+              }
+            },
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+    p.future.whenComplete((v, e) -> timeoutTask.cancel(false));
     target.whenComplete(
         (l, err) -> {
           if (err != null) {
@@ -571,7 +577,11 @@ public final class SurrealClient implements AutoCloseable {
         config.endpoint(),
         l.generation,
         why);
-    workers.execute(this::reconnectLoop);
+    try {
+      workers.execute(this::reconnectLoop);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("event=reconnect_skipped reason=closed");
+    }
   }
 
   private void reconnectLoop() {
