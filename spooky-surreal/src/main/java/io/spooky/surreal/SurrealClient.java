@@ -705,6 +705,11 @@ public final class SurrealClient implements AutoCloseable {
     LiveSubscription sub = liveById.get(uuid.value());
     if (sub != null) {
       sub.deliver(note);
+      if (note instanceof Notification.Killed) {
+        // Ended on the server: never re-created after a reconnect.
+        liveById.remove(uuid.value(), sub);
+        subscriptions.remove(sub);
+      }
       return;
     }
     // The live call's answer may still be on its way: keep a bounded number for registration.

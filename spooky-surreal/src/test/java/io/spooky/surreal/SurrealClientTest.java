@@ -201,6 +201,23 @@ class SurrealClientTest {
   }
 
   @Test
+  void killEndsALiveQueryAndUnknownTablesAreTypedErrors(DevSurrealEndpoint db) throws Exception {
+    try (SurrealClient s = DevClients.connect(db)) {
+      s.query("DEFINE TABLE killed SCHEMALESS");
+      LiveSubscription sub = s.live("killed");
+      s.kill(sub.id());
+      s.create(RecordId.of("killed", 1), Map.of());
+      assertThat(sub.poll(Duration.ofSeconds(5))).isEqualTo(new Notification.Killed());
+      assertThat(sub.poll(Duration.ofMillis(200))).isNull();
+      assertThatThrownBy(() -> s.kill(sub.id())).isInstanceOf(RpcException.class);
+      assertThatThrownBy(() -> s.select("no_such_table"))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.kind()).isEqualTo("NotFound"));
+      assertThat(s.select(RecordId.of("killed", 1))).isInstanceOf(ObjectValue.class);
+    }
+  }
+
+  @Test
   void manyRequestsInFlightOnOneConnection(DevSurrealEndpoint db) {
     try (SurrealClient s = DevClients.connect(db)) {
       List<CompletableFuture<List<QueryResult>>> futures = new ArrayList<>();
