@@ -96,12 +96,17 @@ public final class ChangeCapture implements AutoCloseable {
   public static ChangeCapture start(
       SurrealClient client, CaptureConfig config, CaptureCursor from, ChangeConsumer consumer) {
     ChangeCapture capture = new ChangeCapture(client, config, from, consumer);
-    if (config.watchAll()) {
-      capture.discover();
-    } else {
-      for (String t : config.tables()) {
-        capture.watch(t);
+    try {
+      if (config.watchAll()) {
+        capture.discover();
+      } else {
+        for (String t : config.tables()) {
+          capture.watch(t);
+        }
       }
+    } catch (RuntimeException e) {
+      capture.close();
+      throw e;
     }
     capture.thread.start();
     return capture;
@@ -242,7 +247,9 @@ public final class ChangeCapture implements AutoCloseable {
         retry = config.retryDelay().toMillis();
       } catch (InterruptedException e) {
         return;
-      } catch (SurrealException | ReversePatch.PatchException e) {
+      } catch (RuntimeException e) {
+        // Server errors, lost connections and feed entries that cannot be read: the cursor has
+        // not moved, so the same range is read again after a pause.
         if (!running) {
           return;
         }
