@@ -34,6 +34,7 @@ public final class LiveSubscription implements AutoCloseable {
   private final Condition notEmpty = lock.newCondition();
   private final ArrayDeque<Notification> queue = new ArrayDeque<>();
   private boolean overflowed;
+  private long dropped;
   private volatile UUID liveId;
   private volatile boolean closed;
 
@@ -88,6 +89,16 @@ public final class LiveSubscription implements AutoCloseable {
     return n;
   }
 
+  /** Notifications dropped so far because the queue was full (for monitoring). */
+  public long dropped() {
+    lock.lock();
+    try {
+      return dropped;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Notifications currently queued. */
   public int queued() {
     lock.lock();
@@ -121,6 +132,7 @@ public final class LiveSubscription implements AutoCloseable {
     try {
       if (overflowed || queue.size() >= capacity) {
         overflowed = true;
+        dropped++;
         return;
       }
       queue.add(n);
