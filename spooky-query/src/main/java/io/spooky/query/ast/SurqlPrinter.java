@@ -88,8 +88,12 @@ public final class SurqlPrinter {
       case Expr.FieldPath p -> path(p.parts(), true);
       case Expr.Access a -> print(a.base()) + path(a.parts(), false);
       case Expr.Binary bin ->
-          print(bin.left()) + " " + bin.op().symbol() + " " + print(bin.right());
-      case Expr.Unary u -> (u.op() == UnaryOp.NOT ? "!" : "-") + print(u.operand());
+          operand(bin.left(), precedence(bin.op()) - 1)
+              + " "
+              + bin.op().symbol()
+              + " "
+              + operand(bin.right(), precedence(bin.op()));
+      case Expr.Unary u -> (u.op() == UnaryOp.NOT ? "!" : "-") + operand(u.operand(), 100);
       case Expr.FunctionCall f ->
           f.name()
               + "("
