@@ -30,7 +30,9 @@ function readHead(buf, pos) {
     if (next + size > buf.length) throw new FrameError('truncated CBOR item');
     arg = 0;
     for (let i = 0; i < size; i++) arg = arg * 256 + buf[next + i];
-    if (arg > Number.MAX_SAFE_INTEGER) throw new FrameError('CBOR length out of range');
+    // Only lengths and counts (majors 2-5) position the scan; integers, tags and floats (majors
+    // 0, 1, 6, 7) may use all 64 bits.
+    if (arg > Number.MAX_SAFE_INTEGER && major >= 2 && major <= 5) throw new FrameError('CBOR length out of range');
     next += size;
   } else if (info === 31 && major >= 2 && major <= 5) {
     arg = INDEFINITE;

@@ -24,6 +24,25 @@ import org.junit.jupiter.api.Test;
 @DevSurreal
 class OrderingTest {
 
+  /** SurrealDB does not store NONE as an object field's value: the field is absent instead. */
+  static Value storedForm(Value v) {
+    return switch (v) {
+      case io.spooky.core.value.ObjectValue o -> {
+        java.util.TreeMap<String, Value> kept = new java.util.TreeMap<>();
+        o.fields()
+            .forEach(
+                (k, x) -> {
+                  if (!(x instanceof io.spooky.core.value.NoneValue)) {
+                    kept.put(k, storedForm(x));
+                  }
+                });
+        yield Value.object(kept);
+      }
+      case ArrayValue a -> Value.array(a.items().stream().map(OrderingTest::storedForm).toList());
+      default -> v;
+    };
+  }
+
   @Test
   void orderByAgreesWithValuesCompare(DevSurrealEndpoint db) {
     long seed = Long.getLong("spooky.seed", System.nanoTime());
@@ -34,24 +53,29 @@ class OrderingTest {
         s.query("DELETE ord");
         written.clear();
         for (int i = 0; i < 150; i++) {
-          Value v = RandomValues.any(random, 2);
+          Value v = storedForm(RandomValues.any(random, 2));
           written.add(v);
           s.query("CREATE $id SET v = $v", Map.of("id", RecordId.of("ord", i), "v", v));
         }
-        ArrayValue sorted = (ArrayValue) s.queryValue("SELECT VALUE v FROM ord ORDER BY v", Map.of());
+        ArrayValue sorted =
+            (ArrayValue) s.queryValue("SELECT VALUE v FROM ord ORDER BY v", Map.of());
         assertThat(sorted.size()).as("seed=%d", seed).isEqualTo(written.size());
         for (int i = 1; i < sorted.size(); i++) {
           Value a = sorted.get(i - 1);
           Value b = sorted.get(i);
           assertThat(Values.compare(a, b))
-              .as("seed=%d: SurrealDB orders %s (%s) before %s (%s)", seed, a, a.typeName(), b, b.typeName())
+              .as(
+                  "seed=%d: SurrealDB orders %s (%s) before %s (%s)",
+                  seed, a, a.typeName(), b, b.typeName())
               .isLessThanOrEqualTo(0);
         }
         List<Value> javaSorted = new ArrayList<>(written);
         javaSorted.sort(Values::compare);
         for (int i = 0; i < javaSorted.size(); i++) {
           assertThat(Values.compare(javaSorted.get(i), sorted.get(i)))
-              .as("seed=%d position %d: Java %s vs SurrealDB %s", seed, i, javaSorted.get(i), sorted.get(i))
+              .as(
+                  "seed=%d position %d: Java %s vs SurrealDB %s",
+                  seed, i, javaSorted.get(i), sorted.get(i))
               .isZero();
         }
       }

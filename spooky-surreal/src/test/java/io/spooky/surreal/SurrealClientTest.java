@@ -46,13 +46,16 @@ class SurrealClientTest {
               Map.of("min", 18));
       assertThat(r).hasSize(4);
       assertThat(r.get(0).ok()).isTrue();
-      assertThat(r.get(1).error()).get().satisfies(e -> assertThat(e.serverMessage()).contains("already exists"));
+      assertThat(r.get(1).error())
+          .get()
+          .satisfies(e -> assertThat(e.serverMessage()).contains("already exists"));
       assertThat(r.get(2).error().orElseThrow().kind()).isEqualTo("Thrown");
       assertThat(r.get(2).error().orElseThrow().serverMessage()).contains("boom");
       assertThat(r.get(3).orThrow()).isEqualTo(Value.array(Value.of(20)));
       assertThatThrownBy(() -> r.get(1).orThrow()).isInstanceOf(QueryException.class);
       assertThatThrownBy(() -> s.queryValue("SELECT * FROM no_such_table", Map.of()))
-          .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.kind()).isEqualTo("NotFound"));
+          .isInstanceOfSatisfying(
+              QueryException.class, e -> assertThat(e.kind()).isEqualTo("NotFound"));
     }
   }
 
@@ -73,7 +76,11 @@ class SurrealClientTest {
               MessageTooLargeException.class, e -> assertThat(e.limit()).isEqualTo(64 * 1024));
       assertThatThrownBy(
               () ->
-                  await(s.callAsync("query", List.of(Value.of("SLEEP 2s"), Value.object(Map.of())), Duration.ofMillis(100))))
+                  await(
+                      s.callAsync(
+                          "query",
+                          List.of(Value.of("SLEEP 2s"), Value.object(Map.of())),
+                          Duration.ofMillis(100))))
           .isInstanceOf(SurrealTimeoutException.class);
       assertThat(s.queryValue("RETURN 1 + 1", Map.of())).isEqualTo(Value.of(2));
       s.close();
@@ -91,18 +98,23 @@ class SurrealClientTest {
       assertThatThrownBy(() -> s.create(tobie, Map.of())).isInstanceOf(RpcException.class);
 
       ObjectValue generated = (ObjectValue) single(s.create("user", Map.of("name", "Jaime")));
-      assertThat(generated.get("id")).isInstanceOfSatisfying(RecordId.class, id -> assertThat(id.table()).isEqualTo("user"));
+      assertThat(generated.get("id"))
+          .isInstanceOfSatisfying(RecordId.class, id -> assertThat(id.table()).isEqualTo("user"));
 
       Value inserted = s.insert("user", List.of(Map.of("name", "A"), Map.of("name", "B")));
       assertThat(((ArrayValue) inserted).size()).isEqualTo(2);
       assertThat(((ArrayValue) s.select("user")).size()).isEqualTo(4);
 
-      assertThat(((ObjectValue) s.update(tobie, Map.of("name", "T"))).get("age")).isEqualTo(Value.NONE);
-      assertThat(((ObjectValue) s.merge(tobie, Map.of("age", 38))).get("name")).isEqualTo(Value.of("T"));
+      assertThat(((ObjectValue) s.update(tobie, Map.of("name", "T"))).get("age"))
+          .isEqualTo(Value.NONE);
+      assertThat(((ObjectValue) s.merge(tobie, Map.of("age", 38))).get("name"))
+          .isEqualTo(Value.of("T"));
       RecordId nova = RecordId.of("user", "nova");
-      assertThat(((ObjectValue) s.upsert(nova, Map.of("name", "Nova"))).get("name")).isEqualTo(Value.of("Nova"));
+      assertThat(((ObjectValue) s.upsert(nova, Map.of("name", "Nova"))).get("name"))
+          .isEqualTo(Value.of("Nova"));
 
-      ObjectValue edge = (ObjectValue) single(s.relate(tobie, "likes", nova, Map.of("since", 2024)));
+      ObjectValue edge =
+          (ObjectValue) single(s.relate(tobie, "likes", nova, Map.of("since", 2024)));
       assertThat(edge.get("in")).isEqualTo(tobie);
       assertThat(edge.get("out")).isEqualTo(nova);
       assertThat(s.queryValue("SELECT VALUE ->likes->user.name FROM ONLY $t", Map.of("t", tobie)))
@@ -127,10 +139,16 @@ class SurrealClientTest {
           Map.of());
     }
     SurrealConfig anonymous =
-        SurrealConfig.builder(db.rpcUrl()).namespace(db.namespace()).database(db.database()).build();
+        SurrealConfig.builder(db.rpcUrl())
+            .namespace(db.namespace())
+            .database(db.database())
+            .build();
     Credentials.Record ada =
         new Credentials.Record(
-            db.namespace(), db.database(), "acct", Map.of("email", Value.of("ada@x"), "pass", Value.of("pw")));
+            db.namespace(),
+            db.database(),
+            "acct",
+            Map.of("email", Value.of("ada@x"), "pass", Value.of("pw")));
     String token;
     try (SurrealClient s = SurrealClient.connect(anonymous)) {
       token = s.signup(ada);
@@ -160,7 +178,8 @@ class SurrealClientTest {
         s.merge(RecordId.of("feed", 1), Map.of("n", 50));
         s.delete(RecordId.of("feed", 1));
         assertThat(actions(all, 3))
-            .containsExactly(Notification.Action.CREATE, Notification.Action.UPDATE, Notification.Action.DELETE);
+            .containsExactly(
+                Notification.Action.CREATE, Notification.Action.UPDATE, Notification.Action.DELETE);
         Notification.Change first = (Notification.Change) big.poll(Duration.ofSeconds(5));
         assertThat(first.record()).isEqualTo(RecordId.of("feed", 1));
         assertThat(((ObjectValue) first.result()).get("n")).isEqualTo(Value.of(50));
@@ -202,7 +221,10 @@ class SurrealClientTest {
       assertThat(sub.id()).isNotEqualTo(before);
       s.create(RecordId.of("watched", 1), Map.of());
       Notification n = sub.poll(Duration.ofSeconds(5));
-      assertThat(n).isInstanceOfSatisfying(Notification.Change.class, c -> assertThat(c.action()).isEqualTo(Notification.Action.CREATE));
+      assertThat(n)
+          .isInstanceOfSatisfying(
+              Notification.Change.class,
+              c -> assertThat(c.action()).isEqualTo(Notification.Action.CREATE));
       assertThat(s.isConnected()).isTrue();
       sub.close();
     }
@@ -210,7 +232,8 @@ class SurrealClientTest {
 
   @Test
   void aSlowSubscriberOverflowsIntoAGap(DevSurrealEndpoint db) throws Exception {
-    try (SurrealClient s = SurrealClient.connect(DevClients.config(db).liveQueueCapacity(3).build())) {
+    try (SurrealClient s =
+        SurrealClient.connect(DevClients.config(db).liveQueueCapacity(3).build())) {
       s.query("DEFINE TABLE burst SCHEMALESS");
       try (LiveSubscription sub = s.live("burst")) {
         for (int i = 0; i < 10; i++) {
@@ -230,7 +253,8 @@ class SurrealClientTest {
     }
   }
 
-  private static List<Notification.Action> actions(LiveSubscription sub, int n) throws InterruptedException {
+  private static List<Notification.Action> actions(LiveSubscription sub, int n)
+      throws InterruptedException {
     List<Notification.Action> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Notification got = sub.poll(Duration.ofSeconds(5));

@@ -69,6 +69,7 @@ public final class ChangeCapture implements AutoCloseable {
   private final ChangeConsumer consumer;
   private final Set<String> tables = new LinkedHashSet<>();
   private final List<LiveSubscription> wakeups = new CopyOnWriteArrayList<>();
+  private final List<Thread> wakeupThreads = new CopyOnWriteArrayList<>();
   private final Semaphore wake = new Semaphore(0);
   private final Thread thread;
   private volatile CaptureCursor cursor;
@@ -125,6 +126,9 @@ public final class ChangeCapture implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (Thread t : wakeupThreads) {
+      t.interrupt();
+    }
     for (LiveSubscription s : wakeups) {
       s.close();
     }
@@ -154,19 +158,21 @@ public final class ChangeCapture implements AutoCloseable {
     if (config.liveWakeup()) {
       LiveSubscription sub = client.live(table);
       wakeups.add(sub);
-      Thread.ofVirtual()
-          .name("surreal-capture-wakeup-" + table)
-          .start(
-              () -> {
-                try {
-                  while (running) {
-                    sub.take();
-                    wake.release();
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
+      Thread waker =
+          Thread.ofVirtual()
+              .name("surreal-capture-wakeup-" + table)
+              .start(
+                  () -> {
+                    try {
+                      while (running) {
+                        sub.take();
+                        wake.release();
+                      }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      wakeupThreads.add(waker);
     }
     synchronized (this) {
       tables.add(table);
