@@ -443,6 +443,25 @@ public final class SurqlParser {
             projectionTokens.get(i), "unsupported: a projected path with an index needs an alias");
       }
     }
+    if (all) {
+      for (int i = 0; i < s.projections().size(); i++) {
+        if (s.projections().get(i) instanceof Projection.Field f && f.alias() != null) {
+          if (f.alias().parts().size() > 1) {
+            throw errorAt(
+                projectionTokens.get(i),
+                "unsupported: a dotted alias next to * (SurrealDB 3 writes it as one flat key there)");
+          }
+          if (f.expr() instanceof Expr.FieldPath p
+              && p.parts().size() == 1
+              && !p.equals(f.alias())) {
+            throw errorAt(
+                projectionTokens.get(i),
+                "unsupported: renaming a field next to * (SurrealDB 3 drops or keeps the original"
+                    + " field depending on the FROM clause); select the field without *");
+          }
+        }
+      }
+    }
     if (s.grouped() && all) {
       throw errorAt(projectionTokens.get(0), "unsupported: SELECT * with GROUP");
     }
