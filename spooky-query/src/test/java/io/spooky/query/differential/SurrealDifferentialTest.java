@@ -1,6 +1,7 @@
 package io.spooky.query.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.IntValue;
@@ -11,11 +12,14 @@ import io.spooky.devdb.DevSurreal;
 import io.spooky.devdb.DevSurrealEndpoint;
 import io.spooky.query.eval.MemorySnapshot;
 import io.spooky.query.eval.QueryEvaluator;
+import io.spooky.query.parse.SurqlParseException;
 import io.spooky.query.parse.SurqlParser;
 import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealConfig;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +101,23 @@ class SurrealDifferentialTest {
           "SELECT count() AS c, author.address.city AS city FROM post GROUP BY city",
           "SELECT name, nope, address.zip FROM user WHERE id = user:2 OR id = user:s1",
           "SELECT tags[0] AS first, tags.len AS x FROM user",
-          "SELECT VALUE [age, age = 3, age < 'a', age = 3.0] FROM user");
+          "SELECT VALUE [age, age = 3, age < 'a', age = 3.0] FROM user",
+          "SELECT name FROM user WHERE born < d'2000-01-01T00:00:00Z'",
+          "SELECT VALUE score FROM user WHERE score > 1.5",
+          "SELECT id, score + 1 AS s1, score * 2 AS s2, score - age AS s3 FROM user WHERE score !="
+              + " NONE AND age > 0",
+          "SELECT math::sum(score) AS s, math::min(score) AS lo, math::max(born) AS hb FROM user"
+              + " GROUP ALL",
+          "SELECT name FROM user WHERE id IN (SELECT VALUE author FROM post WHERE n > 5)",
+          "SELECT name FROM user WHERE array::len((SELECT id FROM post WHERE author = $parent.id))"
+              + " > 1",
+          "SELECT title FROM post WHERE author.tags CONTAINS 'a'",
+          "SELECT name FROM user WHERE name > 'b' AND name <= 'ivy'",
+          "SELECT name FROM user WHERE active == true OR age == NULL",
+          "SELECT VALUE [name, -age, age / 2, age * 1.5] FROM user WHERE age > 0",
+          "SELECT name, born + 1d AS next, born - 1h30m AS prev FROM user WHERE born != NONE",
+          "SELECT VALUE born FROM user ORDER BY born DESC",
+          "SELECT name FROM user WHERE score IN [1.5dec, 2, 2.5] OR born = NONE");
 
   private static final String[] NAMES = {"ann", "bob", "Cid", "dee", "eve", "", "ivy"};
   private static final String[] CITIES = {"X", "Y", "Z"};
@@ -107,15 +127,9 @@ class SurrealDifferentialTest {
   void evaluatorAgreesWithSurrealDb(DevSurrealEndpoint db) {
     long seed = Long.getLong("spooky.seed", System.nanoTime());
     Random rnd = new Random(seed);
-    SurrealConfig config =
-        SurrealConfig.builder(db.rpcUrl())
-            .credentials(Credentials.root(db.username(), db.password()))
-            .namespace(db.namespace())
-            .database(db.database())
-            .requestTimeout(Duration.ofSeconds(30))
-            .build();
-    try (SurrealClient s = SurrealClient.connect(config)) {
-      for (int round = 0; round < 3; round++) {
+    try (SurrealClient s =
+        SurrealClient.connect(config(db.withDatabase(db.database() + "_diff")))) {
+      for (int round = 0; round < 4; round++) {
         run(
             s,
             "REMOVE TABLE IF EXISTS user; REMOVE TABLE IF EXISTS post; REMOVE TABLE IF EXISTS comment;",
@@ -142,6 +156,39 @@ class SurrealDifferentialTest {
         }
       }
     }
+  }
+
+  /** Statements SurrealDB 3 refuses to parse are refused here too, not given a meaning. */
+  @Test
+  void refusesWhatSurrealDbRefuses(DevSurrealEndpoint db) {
+    List<String> refused =
+        List.of(
+            "SELECT name FROM user ORDER BY age",
+            "SELECT address FROM user ORDER BY address.city",
+            "SELECT VALUE name FROM user ORDER BY age",
+            "SELECT name, count() FROM user GROUP BY address.city",
+            "SELECT name FROM user WHERE NOT active");
+    try (SurrealClient s = SurrealClient.connect(config(db))) {
+      run(
+          s,
+          "CREATE user:1 SET name = 'a', age = 1, address = {city: 'X'}, active = true",
+          Map.of());
+      for (String q : refused) {
+        assertThatThrownBy(() -> s.queryValue(q, Map.of())).as("SurrealDB on %s", q).isNotNull();
+        assertThatThrownBy(() -> SurqlParser.parse(q))
+            .as("parser on %s", q)
+            .isInstanceOf(SurqlParseException.class);
+      }
+    }
+  }
+
+  private static SurrealConfig config(DevSurrealEndpoint db) {
+    return SurrealConfig.builder(db.rpcUrl())
+        .credentials(Credentials.root(db.username(), db.password()))
+        .namespace(db.namespace())
+        .database(db.database())
+        .requestTimeout(Duration.ofSeconds(30))
+        .build();
   }
 
   private static void populate(SurrealClient s, Random rnd) {
@@ -173,6 +220,15 @@ class SurrealDifferentialTest {
                 : Value.object(Map.of("city", Value.of(CITIES[rnd.nextInt(CITIES.length)]))));
       }
       u.put("active", Value.of(rnd.nextBoolean()));
+      if (rnd.nextInt(10) < 6) {
+        u.put(
+            "born",
+            Value.of(
+                Instant.parse("1990-01-01T00:00:00Z").plusSeconds(rnd.nextInt(1_000_000_000))));
+      }
+      if (rnd.nextInt(10) < 4) {
+        u.put("score", Value.of(BigDecimal.valueOf(rnd.nextInt(12), 1)));
+      }
       run(s, "CREATE $id CONTENT $data", Map.of("id", id, "data", Value.object(asValues(u))));
     }
     int posts = 10 + rnd.nextInt(10);
