@@ -151,10 +151,8 @@ public final class QueryEvaluator {
   /** For a {@code SELECT VALUE} row object, the value it returns. */
   private static Value valueOf(SelectStatement select, ObjectValue out) {
     Projection.Field f = (Projection.Field) select.projections().get(0);
-    return ExprEvaluator.path(out, f.outputPath().parts(), EMPTY);
+    return ExprEvaluator.pick(out, f.outputPath().parts());
   }
-
-  private static final Snapshot EMPTY = MemorySnapshot.of(List.of());
 
   /** Writes {@code v} at {@code path} (plain field names) in {@code out}, merging objects. */
   static void set(TreeMap<String, Value> out, List<PathPart> path, Value v) {

@@ -623,12 +623,11 @@ public final class SurqlParser {
       return new Expr.Unary(UnaryOp.NOT, primary());
     }
     if (cur.kind() == Kind.MINUS) {
-      Token minus = cur;
       advance();
       if (cur.kind() == Kind.NUMBER && !cur.spaceBefore()) {
         Token n = cur;
         advance();
-        return postfix(new Expr.Literal(number(n, true)), minus);
+        return postfix(new Expr.Literal(number(n, true)));
       }
       return new Expr.Unary(UnaryOp.NEG, unary());
     }
@@ -668,7 +667,7 @@ public final class SurqlParser {
     switch (t.kind()) {
       case NUMBER -> {
         advance();
-        return postfix(new Expr.Literal(number(t, false)), t);
+        return postfix(new Expr.Literal(number(t, false)));
       }
       case STRING, LITERAL -> {
         advance();
@@ -676,11 +675,11 @@ public final class SurqlParser {
       }
       case RECORD_STRING -> {
         advance();
-        return postfix(new Expr.Literal(recordString(t)), t);
+        return postfix(new Expr.Literal(recordString(t)));
       }
       case PARAM -> {
         advance();
-        return postfix(new Expr.Param(t.text()), t);
+        return postfix(new Expr.Param(t.text()));
       }
       case LPAREN -> {
         advance();
@@ -691,7 +690,7 @@ public final class SurqlParser {
           inner = expr(0);
         }
         expect(Kind.RPAREN, "`)`");
-        return postfix(inner, t);
+        return postfix(inner);
       }
       case LBRACKET -> {
         advance();
@@ -705,11 +704,11 @@ public final class SurqlParser {
           }
         }
         advance();
-        return postfix(new Expr.ArrayExpr(items), t);
+        return postfix(new Expr.ArrayExpr(items));
       }
       case LBRACE -> {
         advance();
-        return postfix(object(), t);
+        return postfix(object());
       }
       case IDENT -> {
         return identifier();
@@ -776,7 +775,7 @@ public final class SurqlParser {
         lexer.skipChar();
         Value key = lexer.recordKey(t.text());
         advance();
-        return postfix(new Expr.Literal(new RecordId(t.text(), key)), t);
+        return postfix(new Expr.Literal(new RecordId(t.text(), key)));
       }
       if (peek().kind() == Kind.DCOLON || peek().kind() == Kind.LPAREN) {
         return functionCall();
@@ -845,7 +844,7 @@ public final class SurqlParser {
       }
       scope.aggregates.put(call, start);
     }
-    return postfix(call, start);
+    return postfix(call);
   }
 
   private static boolean containsAggregate(Expr e) {
@@ -862,7 +861,7 @@ public final class SurqlParser {
   }
 
   /** {@code .name} and {@code [n]} steps after a primary; an {@link Expr.Access} when any. */
-  private Expr postfix(Expr base, Token at) {
+  private Expr postfix(Expr base) {
     List<PathPart> parts = pathParts();
     return parts.isEmpty() ? base : new Expr.Access(base, parts);
   }
