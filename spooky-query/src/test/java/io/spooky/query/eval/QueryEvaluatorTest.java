@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.DecimalValue;
+import io.spooky.core.value.DurationValue;
 import io.spooky.core.value.FloatValue;
 import io.spooky.core.value.IntValue;
 import io.spooky.core.value.ObjectValue;
@@ -14,6 +15,7 @@ import io.spooky.core.value.UuidValue;
 import io.spooky.core.value.Value;
 import io.spooky.query.parse.SurqlParser;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -351,7 +353,7 @@ class QueryEvaluatorTest {
             v(10),
             v(5),
             new DecimalValue(new BigDecimal("2")));
-    assertThat(items.get(15).toString()).contains("PT1H31M");
+    assertThat(items.get(15)).isEqualTo(new DurationValue(Duration.ofMinutes(91)));
   }
 
   @Test
