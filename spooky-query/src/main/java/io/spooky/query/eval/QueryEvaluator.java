@@ -1,7 +1,6 @@
 package io.spooky.query.eval;
 
 import io.spooky.core.value.ArrayValue;
-import io.spooky.core.value.DecimalValue;
 import io.spooky.core.value.FloatValue;
 import io.spooky.core.value.IntValue;
 import io.spooky.core.value.ObjectValue;
@@ -287,7 +286,8 @@ public final class QueryEvaluator {
    * Folds an aggregate over a group's rows as SurrealDB's GROUP accumulators do: {@code count()}
    * counts rows and {@code count(x)} rows where x is truthy; the math aggregates read numbers only
    * (NONE and other non-numbers are skipped). Over no numbers, {@code math::sum} is 0, {@code
-   * math::min} is +inf, {@code math::max} is -inf and {@code math::mean} is NaN.
+   * math::min} is +inf, {@code math::max} is -inf and {@code math::mean} is NaN; the mean is always
+   * a float.
    */
   private static Value aggregate(Expr.FunctionCall fc, List<Row> members) {
     if (fc.name().equals("count")) {
@@ -315,16 +315,11 @@ public final class QueryEvaluator {
           numbers.stream().min(Values.order()).orElse(new FloatValue(Double.POSITIVE_INFINITY));
       case "math::max" ->
           numbers.stream().max(Values.order()).orElse(new FloatValue(Double.NEGATIVE_INFINITY));
-      case "math::mean" -> {
-        if (numbers.isEmpty()) {
-          yield new FloatValue(Double.NaN);
-        }
-        Value total = sum(numbers);
-        yield total instanceof DecimalValue
-            ? Arithmetic.numeric(
-                BinaryOp.DIV, total, new DecimalValue(java.math.BigDecimal.valueOf(numbers.size())))
-            : new FloatValue(Arithmetic.toDouble(total) / numbers.size());
-      }
+      case "math::mean" ->
+          // Always a float, decimals included, as SurrealDB computes it.
+          numbers.isEmpty()
+              ? new FloatValue(Double.NaN)
+              : new FloatValue(Arithmetic.toDouble(sum(numbers)) / numbers.size());
       default -> throw new IllegalStateException("not an aggregate: " + fc.name());
     };
   }
