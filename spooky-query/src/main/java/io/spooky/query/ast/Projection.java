@@ -43,6 +43,7 @@ public sealed interface Projection {
       return switch (expr) {
         case Expr.FieldPath p -> p;
         case Expr.FunctionCall f -> Expr.FieldPath.of(f.name());
+        case Expr.Param p -> Expr.FieldPath.of(p.name());
         case Expr.Subquery s -> Expr.FieldPath.of(SurqlPrinter.print(s.select()));
         default -> Expr.FieldPath.of(SurqlPrinter.print(expr));
       };

@@ -421,11 +421,26 @@ class SurqlParserTest {
 
   @Test
   void printsDefaultFieldNamesAsSurrealDb() {
+    // Observed on SurrealDB 3.0 for the same projections.
     SelectStatement s =
         SurqlParser.parse(
-            "SELECT string::lowercase(name), age + 1, [1,2], count() FROM t GROUP ALL");
+            "SELECT string::lowercase(name), age + 1, [1,2], count(), $x, age * 1.5, (a + 1) * 2,"
+                + " -3 + a, 1e3 + a, a IN [1], {a: 1}, tags[0] = 'x', 1h30m FROM t GROUP ALL");
     assertThat(s.projections().stream().map(p -> ((Projection.Field) p).outputPath().head()))
-        .containsExactly("string::lowercase", "age + 1", "[1, 2]", "count");
+        .containsExactly(
+            "string::lowercase",
+            "age + 1",
+            "[1, 2]",
+            "count",
+            "x",
+            "age * 1.5f",
+            "(a + 1) * 2",
+            "-3 + a",
+            "1000f + a",
+            "a INSIDE [1]",
+            "{ a: 1 }",
+            "tags[0] = 'x'",
+            "1h30m");
   }
 
   // ------------------------------------------------------------------ rejected input
