@@ -137,7 +137,15 @@ class SurrealDifferentialTest {
               + " author.active = true",
           "SELECT post.author.name AS who, text FROM comment WHERE post.n >= 5",
           "SELECT VALUE [title, n > 5 AND n, n < 3 OR 'small'] FROM post",
-          "SELECT name, { city: address.city, n: age } AS o, [age, score] AS l FROM user");
+          "SELECT name, { city: address.city, n: age } AS o, [age, score] AS l FROM user",
+          "SELECT age, count() AS c, string::len(name) > 1 AS longname FROM user WHERE name != NONE"
+              + " GROUP BY age",
+          "SELECT age, count() AS c, name AS who, tags FROM user GROUP BY age ORDER BY c DESC, age",
+          "SELECT address.city AS city, math::max(born) AS last, math::min(age) AS lo FROM user"
+              + " GROUP BY city",
+          "SELECT * FROM user:s2, user:1, user:s1 WHERE active = false",
+          "SELECT VALUE id FROM comment WHERE post.author.tags CONTAINSANY ['a', 'b'] AND created"
+              + " < 20");
 
   private static final String[] NAMES = {"ann", "bob", "Cid", "dee", "eve", "", "ivy"};
   private static final String[] CITIES = {"X", "Y", "Z"};
