@@ -20,8 +20,8 @@ import java.util.Arrays;
  * sig(i)    = Ed25519(secret, "sonar-block-v1" || key || u64be(i) || chain(i))
  * </pre>
  *
- * A valid signature on block {@code i} therefore vouches for the whole prefix {@code 0..i}.
- * Stateless and thread-safe.
+ * A valid signature on block {@code i} therefore vouches for the whole prefix {@code 0..i}; a
+ * writer signs only the last block of each append. Stateless and thread-safe.
  */
 final class FeedCrypto {
   private static final byte[] X509_PREFIX = {

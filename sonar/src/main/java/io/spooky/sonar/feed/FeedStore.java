@@ -14,7 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Layout (column family {@code feeds}): {@code 'I' key(32) -> id(u32)}, {@code 'J' id(u32) ->
  * key(32)}, {@code 'S' id(u32) -> length(u64) chainHead(32)}, {@code 'N' -> next id(u32)}. Column
- * family {@code blocks}: {@code id(u32) seq(u64) -> signature(64) chain(32) data}.
+ * family {@code blocks}: {@code id(u32) seq(u64) -> chain(32) sigLength(u8) signature data}.
+ *
+ * <p>One append is signed once: the last block of each append carries the Ed25519 signature of the
+ * hash chain up to it, which vouches for every earlier block; the other blocks carry none. A
+ * replicated batch is accepted only if it ends at a signed block, and {@link #blocks} extends a
+ * requested range to the next signed block so every range it returns can be verified.
  *
  * <p>Writes happen in two steps so that the caller can put the blocks and everything derived from
  * them (the indexer log) into one atomic batch: {@link #append} or {@link #verify} adds the blocks
@@ -25,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FeedStore {
   private static final byte[] NEXT_ID = {'N'};
-  private static final int SIG = 64;
   private static final int CHAIN = 32;
 
   private final Store store;
@@ -123,7 +127,7 @@ public final class FeedStore {
   /** The payload of a stored block, or null. */
   public byte[] data(int keyId, long seq) {
     byte[] v = store.get(Family.BLOCKS, blockKey(keyId, seq));
-    return v == null ? null : Arrays.copyOfRange(v, SIG + CHAIN, v.length);
+    return v == null ? null : Arrays.copyOfRange(v, dataOffset(v), v.length);
   }
 
   /** A stored block with its signature, or null. */
@@ -136,32 +140,47 @@ public final class FeedStore {
     return v == null ? null : toBlock(key, seq, v);
   }
 
-  /** Stored blocks {@code [from, to)} of a feed, clipped to its length; for replication. */
+  /**
+   * Stored blocks from {@code from} up to {@code to} (exclusive), extended to the next signed block
+   * and clipped to the feed's length, so that the result always ends at a signed block; for
+   * replication.
+   */
   public List<SignedBlock> blocks(FeedKey key, long from, long to) {
     List<SignedBlock> out = new ArrayList<>();
     Integer id = idOf(key);
     if (id == null) {
       return out;
     }
-    long end = Math.min(to, state(id).length());
+    long length = state(id).length();
+    long end = Math.min(to, length);
     if (from >= end) {
       return out;
     }
     store.scan(
         Family.BLOCKS,
         blockKey(id, Math.max(0, from)),
-        blockKey(id, end),
+        blockKey(id, length),
         false,
         (k, v) -> {
-          out.add(toBlock(key, Keys.readU64(k, 4), v));
-          return true;
+          SignedBlock b = toBlock(key, Keys.readU64(k, 4), v);
+          out.add(b);
+          return b.seq() + 1 < end || b.signature().length == 0;
         });
     return out;
   }
 
+  private static int dataOffset(byte[] v) {
+    return CHAIN + 1 + (v[CHAIN] & 0xFF);
+  }
+
   private static SignedBlock toBlock(FeedKey key, long seq, byte[] v) {
+    int off = dataOffset(v);
     return new SignedBlock(
-        key, seq, Arrays.copyOfRange(v, SIG + CHAIN, v.length), Arrays.copyOfRange(v, 0, SIG));
+        key, seq, Arrays.copyOfRange(v, off, v.length), Arrays.copyOfRange(v, CHAIN + 1, off));
+  }
+
+  private static byte[] blockValue(byte[] chain, byte[] sig, byte[] data) {
+    return Keys.concat(chain, new byte[] {(byte) sig.length}, sig, data);
   }
 
   static byte[] blockKey(int keyId, long seq) {
@@ -172,18 +191,23 @@ public final class FeedStore {
   }
 
   /**
-   * Signs {@code payloads} as the next blocks of the writer's feed and adds them to {@code batch}.
+   * Adds {@code payloads} as the next blocks of the writer's feed to {@code batch}, signing the
+   * hash chain once, on the last block.
    */
   public Appended append(FeedKeyPair writer, List<byte[]> payloads, Store.Batch batch) {
     int id = intern(writer.key());
     FeedState st = state(id);
     byte[] chain = st.chainHead();
     long seq = st.length();
-    for (byte[] data : payloads) {
+    byte[] none = new byte[0];
+    for (int i = 0; i < payloads.size(); i++) {
+      byte[] data = payloads.get(i);
       chain = FeedCrypto.chain(chain, seq, data);
       byte[] sig =
-          FeedCrypto.sign(writer.secret(), FeedCrypto.signingInput(writer.key(), seq, chain));
-      batch.put(Family.BLOCKS, blockKey(id, seq), Keys.concat(sig, chain, data));
+          i == payloads.size() - 1
+              ? FeedCrypto.sign(writer.secret(), FeedCrypto.signingInput(writer.key(), seq, chain))
+              : none;
+      batch.put(Family.BLOCKS, blockKey(id, seq), blockValue(chain, sig, data));
       seq++;
     }
     return stage(writer.key(), id, st.length(), seq, chain, batch);
@@ -192,8 +216,8 @@ public final class FeedStore {
   /**
    * Verifies blocks received from a remote copy of a feed and adds the new ones to {@code batch}.
    * Blocks must be contiguous; they may start at or before the local length (blocks already held
-   * must be identical). Throws {@link InvalidBlockException}, leaving the batch untouched, if any
-   * block fails.
+   * must be identical); every signature present must verify and the last new block must be signed.
+   * Throws {@link InvalidBlockException}, leaving the batch untouched, if any block fails.
    */
   public Appended verify(FeedKey key, List<SignedBlock> blocks, Store.Batch batch) {
     int id = intern(key);
@@ -226,13 +250,22 @@ public final class FeedStore {
             "block " + b.address() + " leaves a gap: the feed has " + next + " blocks");
       }
       byte[] c = FeedCrypto.chain(chain, b.seq(), b.data());
-      if (b.signature() == null
-          || !FeedCrypto.verify(key, FeedCrypto.signingInput(key, b.seq(), c), b.signature())) {
+      byte[] sig = b.signature() == null ? new byte[0] : b.signature();
+      if (sig.length > 0
+          && !FeedCrypto.verify(key, FeedCrypto.signingInput(key, b.seq(), c), sig)) {
         throw new InvalidBlockException("bad signature on block " + b.address());
       }
-      fresh.add(new byte[][] {blockKey(id, b.seq()), Keys.concat(b.signature(), c, b.data())});
+      fresh.add(new byte[][] {blockKey(id, b.seq()), blockValue(c, sig, b.data()), sig});
       chain = c;
       next++;
+    }
+    if (!fresh.isEmpty() && fresh.get(fresh.size() - 1)[2].length == 0) {
+      throw new InvalidBlockException(
+          "blocks of feed "
+              + key
+              + " end at unsigned block "
+              + (next - 1)
+              + "; send them up to the next signed block");
     }
     for (byte[][] kv : fresh) {
       batch.put(Family.BLOCKS, kv[0], kv[1]);

@@ -3,9 +3,10 @@ package io.spooky.sonar.feed;
 import java.util.Arrays;
 
 /**
- * One block of a feed as it travels between nodes: position, payload and the Ed25519 signature of
- * the feed's hash chain up to and including this block (docs/PROTOCOL.md section 6). Arrays are not
- * copied; treat them as immutable.
+ * One block of a feed as it travels between nodes: position, payload and, for the last block of
+ * each append, the Ed25519 signature of the feed's hash chain up to and including this block
+ * (docs/PROTOCOL.md section 6); other blocks have an empty signature and are vouched for by the
+ * next signed block. Arrays are not copied; treat them as immutable.
  */
 public record SignedBlock(FeedKey key, long seq, byte[] data, byte[] signature) {
   public SignedBlock {

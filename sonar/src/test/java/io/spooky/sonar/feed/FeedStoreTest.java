@@ -75,8 +75,11 @@ class FeedStoreTest {
     try (Store s = Store.open(dir.resolve("a"));
         Store t = Store.open(dir.resolve("b"))) {
       FeedStore src = new FeedStore(s);
-      write(s, src, w, "a", "b", "c");
+      write(s, src, w, "a");
+      write(s, src, w, "b");
+      write(s, src, w, "c");
       List<SignedBlock> blocks = src.blocks(w.key(), 0, 3);
+      assertThat(blocks).allMatch(b -> b.signature().length == 64);
       FeedStore dst = new FeedStore(t);
 
       byte[] sig = blocks.get(1).signature().clone();
@@ -123,6 +126,38 @@ class FeedStoreTest {
       assertThatThrownBy(() -> ingest(t, dst, w.key(), conflicting))
           .isInstanceOf(InvalidBlockException.class)
           .hasMessageContaining("conflicts");
+    }
+  }
+
+  @Test
+  void signsOncePerAppendAndShipsOnlyVerifiableRanges() {
+    FeedKeyPair w = FeedKeyPair.generate();
+    try (Store s = Store.open(dir.resolve("a"));
+        Store t = Store.open(dir.resolve("b"))) {
+      FeedStore src = new FeedStore(s);
+      write(s, src, w, "a", "b", "c");
+      write(s, src, w, "d");
+      List<SignedBlock> all = src.blocks(w.key(), 0, 4);
+      assertThat(all).extracting(b -> b.signature().length).containsExactly(0, 0, 64, 64);
+      // A range is extended to the next signed block.
+      assertThat(src.blocks(w.key(), 0, 1)).hasSize(3);
+      assertThat(src.blocks(w.key(), 3, 4)).hasSize(1);
+
+      FeedStore dst = new FeedStore(t);
+      assertThatThrownBy(() -> ingest(t, dst, w.key(), all.subList(0, 2)))
+          .isInstanceOf(InvalidBlockException.class)
+          .hasMessageContaining("unsigned");
+      List<SignedBlock> tamperedMiddle =
+          List.of(
+              all.get(0),
+              new SignedBlock(w.key(), 1, "B".getBytes(StandardCharsets.UTF_8), new byte[0]),
+              all.get(2));
+      assertThatThrownBy(() -> ingest(t, dst, w.key(), tamperedMiddle))
+          .isInstanceOf(InvalidBlockException.class)
+          .hasMessageContaining("bad signature");
+      assertThat(dst.length(w.key())).isZero();
+      assertThat(ingest(t, dst, w.key(), all.subList(0, 3))).isEqualTo(3);
+      assertThat(ingest(t, dst, w.key(), all)).isEqualTo(1);
     }
   }
 
