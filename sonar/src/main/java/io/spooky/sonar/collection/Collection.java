@@ -81,6 +81,10 @@ public final class Collection {
   private boolean dirty;
   private volatile boolean closed;
   private final Thread driver;
+  // Recently decoded records by lseq, shared by the views that read the same log range.
+  private final java.util.concurrent.atomic.AtomicReferenceArray<RecordVersion> recent =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(RECENT);
+  private static final int RECENT = 1 << 13;
 
   Collection(
       Sonar node,
@@ -412,6 +416,19 @@ public final class Collection {
     if (e.seq() == 0) {
       return null;
     }
+    int slot = (int) (e.lseq() & (RECENT - 1));
+    RecordVersion hit = recent.get(slot);
+    if (hit != null && hit.lseq() == e.lseq()) {
+      return hit;
+    }
+    RecordVersion v = decode(e);
+    if (v != null) {
+      recent.set(slot, v);
+    }
+    return v;
+  }
+
+  private RecordVersion decode(LogEntry e) {
     byte[] data = node.feeds().data(e.keyId(), e.seq());
     if (data == null) {
       return null;

@@ -3,6 +3,8 @@ package io.spooky.sonar.record;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,8 @@ import java.util.List;
  */
 public final class RecordCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
+  private static final ObjectWriter WRITER = JSON.writer();
 
   private RecordCodec() {}
 
@@ -26,7 +30,7 @@ public final class RecordCodec {
     w.string(2, r.type());
     if (r.value() != null && !r.value().isNull()) {
       try {
-        w.bytes(3, JSON.writeValueAsBytes(r.value()));
+        w.bytes(3, WRITER.writeValueAsBytes(r.value()));
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException("value is not serializable JSON", e);
       }
@@ -78,7 +82,7 @@ public final class RecordCodec {
     w.string(1, h.type());
     if (h.metadata() != null && !h.metadata().isNull()) {
       try {
-        w.bytes(2, JSON.writeValueAsBytes(h.metadata()));
+        w.bytes(2, WRITER.writeValueAsBytes(h.metadata()));
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException("metadata is not serializable JSON", e);
       }
@@ -109,7 +113,7 @@ public final class RecordCodec {
 
   private static JsonNode parseJson(byte[] b) {
     try {
-      return JSON.readTree(b);
+      return TREE.readTree(b);
     } catch (IOException e) {
       throw new MalformedBlockException("record value is not JSON: " + e.getMessage());
     }

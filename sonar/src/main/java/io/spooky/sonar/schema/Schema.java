@@ -34,6 +34,8 @@ public final class Schema {
 
   private final String defaultNamespace;
   private final Map<String, TreeMap<Integer, Entry>> types;
+  // Parsed addresses; the cache only memoizes a pure function, so sharing it is safe.
+  private final Map<String, TypeAddress> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Schema(String defaultNamespace, Map<String, TreeMap<Integer, Entry>> types) {
     this.defaultNamespace = defaultNamespace;
@@ -119,7 +121,13 @@ public final class Schema {
 
   /** Resolves among the types defined before {@code lseq}; null if none matches. */
   public TypeSpec resolveAt(String address, long lseq) {
-    TypeAddress a = TypeAddress.parse(address);
+    TypeAddress a = parsed.get(address);
+    if (a == null) {
+      a = TypeAddress.parse(address);
+      if (parsed.size() < 10_000) {
+        parsed.put(address, a);
+      }
+    }
     return resolveAt(a, lseq);
   }
 

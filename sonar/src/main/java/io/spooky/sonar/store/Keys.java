@@ -98,16 +98,27 @@ public final class Keys {
    */
   public static byte[] str(String s) {
     byte[] raw = s.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 1);
+    int zeros = 0;
     for (byte b : raw) {
-      out.write(b);
       if (b == 0) {
-        out.write(0xFF);
+        zeros++;
       }
     }
-    out.write(0);
-    out.write(1);
-    return out.toByteArray();
+    byte[] out = new byte[raw.length + zeros + 2];
+    if (zeros == 0) {
+      System.arraycopy(raw, 0, out, 0, raw.length);
+    } else {
+      int o = 0;
+      for (byte b : raw) {
+        out[o++] = b;
+        if (b == 0) {
+          out[o++] = (byte) 0xFF;
+        }
+      }
+    }
+    out[out.length - 2] = 0;
+    out[out.length - 1] = 1;
+    return out;
   }
 
   /** Decodes a {@link #str} at {@code off}; returns the string and sets {@code end[0]}. */

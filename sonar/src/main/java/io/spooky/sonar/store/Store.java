@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -82,8 +84,20 @@ public final class Store implements AutoCloseable {
       throw new StorageException("cannot create store directory " + dir, e);
     }
     DBOptions dbOptions =
-        new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setEnablePipelinedWrite(true)
+            .setMaxBackgroundJobs(2);
+    // Views look up many absent keys (superseded markers, heads of new records): bloom filters
+    // keep those lookups from touching data blocks.
+    ColumnFamilyOptions cfOptions =
+        new ColumnFamilyOptions()
+            .setWriteBufferSize(32L << 20)
+            .setTableFormatConfig(
+                new BlockBasedTableConfig()
+                    .setFilterPolicy(new BloomFilter(10))
+                    .setWholeKeyFiltering(true));
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (Family f : Family.values()) {
       descriptors.add(

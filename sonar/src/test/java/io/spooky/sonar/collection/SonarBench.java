@@ -41,6 +41,10 @@ public final class SonarBench {
       c.putType(
           json.readTree("{\"name\": \"small\", \"fields\": {\"n\": {\"type\": \"integer\"}}}"));
 
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       for (int done = 0; done < total; done += batch) {
         List<PutRequest> puts = new ArrayList<>(batch);
@@ -60,15 +64,19 @@ public final class SonarBench {
       long t1 = System.nanoTime();
       c.sync();
       long t2 = System.nanoTime();
+      long cpu = os.getProcessCpuTime() - cpu0;
       System.out.printf(
           "bulk put: %d records in batches of %d: durable in %.2f s (%.0f records/s); "
-              + "with all views caught up %.2f s (%.0f records/s)%n",
+              + "with all views caught up %.2f s (%.0f records/s); "
+              + "process CPU %.2f s (%.0f records per CPU-second)%n",
           total,
           batch,
           (t1 - t0) / 1e9,
           total / ((t1 - t0) / 1e9),
           (t2 - t0) / 1e9,
-          total / ((t2 - t0) / 1e9));
+          total / ((t2 - t0) / 1e9),
+          cpu / 1e9,
+          total / (cpu / 1e9));
 
       int singles = 300;
       long[] lat = new long[singles];
