@@ -72,6 +72,11 @@ final class RootView extends StoredView {
   }
 
   @Override
+  protected boolean writesOutsideViews() {
+    return true;
+  }
+
+  @Override
   protected void applyRecords(List<RecordVersion> records, ViewWriter w) {
     Schema s = schema;
     for (RecordVersion v : records) {
