@@ -72,11 +72,6 @@ final class RootView extends StoredView {
   }
 
   @Override
-  protected boolean writesOutsideViews() {
-    return true;
-  }
-
-  @Override
   protected void applyRecords(List<RecordVersion> records, ViewWriter w) {
     Schema s = schema;
     for (RecordVersion v : records) {

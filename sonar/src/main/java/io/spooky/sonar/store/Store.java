@@ -62,7 +62,6 @@ public final class Store implements AutoCloseable {
   private final ColumnFamilyHandle[] handles;
   private final WriteOptions syncWrite;
   private final WriteOptions asyncWrite;
-  private final WriteOptions noWal;
 
   private Store(
       DBOptions dbOptions,
@@ -75,7 +74,6 @@ public final class Store implements AutoCloseable {
     this.handles = handles;
     this.syncWrite = new WriteOptions().setSync(true);
     this.asyncWrite = new WriteOptions().setSync(false);
-    this.noWal = new WriteOptions().setSync(false).setDisableWAL(true);
   }
 
   /** Opens (creating when absent) the database in {@code dir}. */
@@ -147,12 +145,8 @@ public final class Store implements AutoCloseable {
 
   /** Commits a batch atomically; with {@code sync} the write is on disk when this returns. */
   public void write(WriteBatch batch, boolean sync) {
-    write(batch, sync ? syncWrite : asyncWrite);
-  }
-
-  private void write(WriteBatch batch, WriteOptions options) {
     try {
-      db.write(options, batch);
+      db.write(sync ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
       throw new StorageException("write failed: " + e.getMessage(), e);
     }
@@ -219,7 +213,6 @@ public final class Store implements AutoCloseable {
   public void close() {
     syncWrite.close();
     asyncWrite.close();
-    noWal.close();
     for (ColumnFamilyHandle h : handles) {
       h.close();
     }
@@ -280,15 +273,6 @@ public final class Store implements AutoCloseable {
 
     public void commit(boolean sync) {
       store.write(batch, sync);
-    }
-
-    /**
-     * Commits without the write-ahead log: the batch reaches disk only when its memtable is
-     * flushed, and is lost by a crash before that. Use only for derived data that can be recomputed
-     * and whose keys all live in one column family (a flush then keeps or loses the whole batch).
-     */
-    public void commitWithoutWal() {
-      store.write(batch, store.noWal);
     }
 
     @Override

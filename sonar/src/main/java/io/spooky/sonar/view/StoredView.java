@@ -50,14 +50,6 @@ public abstract class StoredView implements View {
   /** Adds the effects of {@code records} to {@code w}. */
   protected abstract void applyRecords(List<RecordVersion> records, ViewWriter w);
 
-  /**
-   * Whether batches also write outside the {@code views} column family (through {@link
-   * ViewWriter#batch()}); such batches go through the write-ahead log to stay atomic.
-   */
-  protected boolean writesOutsideViews() {
-    return false;
-  }
-
   /** Called after a batch committed, with the new cursor. */
   protected void afterCommit(long upTo) {}
 
@@ -71,11 +63,7 @@ public abstract class StoredView implements View {
       ViewWriter w = new ViewWriter(store, b, dataPrefix);
       applyRecords(records, w);
       b.put(Family.VIEWS, cursorKey, Keys.u64(upTo));
-      if (writesOutsideViews()) {
-        b.commit(false);
-      } else {
-        b.commitWithoutWal();
-      }
+      b.commit(false);
     } catch (RuntimeException e) {
       afterAbort();
       throw e;
