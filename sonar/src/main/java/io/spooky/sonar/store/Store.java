@@ -62,6 +62,7 @@ public final class Store implements AutoCloseable {
   private final ColumnFamilyHandle[] handles;
   private final WriteOptions syncWrite;
   private final WriteOptions asyncWrite;
+  private volatile boolean closed;
 
   private Store(
       DBOptions dbOptions,
@@ -116,6 +117,10 @@ public final class Store implements AutoCloseable {
   }
 
   ColumnFamilyHandle handle(Family f) {
+    if (closed) {
+      // RocksDB's native handles must never be used after close: that would crash the JVM.
+      throw new StorageException("store is closed", null);
+    }
     return handles[f.ordinal()];
   }
 
@@ -145,6 +150,9 @@ public final class Store implements AutoCloseable {
 
   /** Commits a batch atomically; with {@code sync} the write is on disk when this returns. */
   public void write(WriteBatch batch, boolean sync) {
+    if (closed) {
+      throw new StorageException("store is closed", null);
+    }
     try {
       db.write(sync ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
@@ -210,7 +218,11 @@ public final class Store implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     syncWrite.close();
     asyncWrite.close();
     for (ColumnFamilyHandle h : handles) {

@@ -278,6 +278,47 @@ class CollectionTest {
   }
 
   @Test
+  void putsFromSeveralThreadsAreSerializedIntoOneHeadPerRecord() throws Exception {
+    try (Sonar sonar = Sonar.open(dir)) {
+      Collection c = sonar.openCollection("docs");
+      c.putType(json(ARTICLE));
+      int threads = 4;
+      int perThread = 50;
+      List<Thread> workers = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < threads; t++) {
+        int me = t;
+        workers.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        for (int i = 0; i < perThread; i++) {
+                          // Every thread also rewrites the shared record "hot".
+                          c.put("article", "own" + me + "-" + i, json("{'score': " + i + "}"));
+                          c.put("article", "hot", json("{'score': " + me + "}"));
+                        }
+                      } catch (Throwable e) {
+                        failures.add(e);
+                      }
+                    }));
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
+      assertThat(failures).isEmpty();
+      c.sync();
+      assertThat(c.query(new Query.Records("article", null, true)))
+          .hasSize(threads * perThread + 1);
+      // Writes of one node are serialized, so each linked the previous one: a single head.
+      assertThat(c.get("article", "hot")).hasSize(1);
+      assertThat(c.query(new Query.History(null, null, false, 100000, true)))
+          .filteredOn(v -> v.id().equals("hot"))
+          .hasSize(threads * perThread);
+    }
+  }
+
+  @Test
   void viewsPauseResumeAndReportStatus() {
     try (Sonar sonar = Sonar.open(dir)) {
       Collection c = sonar.openCollection("docs");
