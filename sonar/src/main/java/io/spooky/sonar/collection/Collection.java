@@ -30,7 +30,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +52,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Writes ({@link #put}, {@link #putAll}, {@link #delete}, {@link #putType}, {@link #putFeed})
- * return once the blocks and their log entries are durable (synced RocksDB batch); {@link #putAll}
- * is the group commit for bulk writes. A put links the heads of {@code (type, id)} that the {@code
- * kv} view holds at that moment, so it supersedes exactly what the writer saw. Views are updated in
- * the background; a query with {@code sync} (or {@link #sync()}) waits for them.
+ * return once the blocks and their log entries are durable (synced RocksDB batch). Concurrent
+ * writers are group-committed (one signature and one sync for everything queued), and {@link
+ * #putAll} is the way to commit a bulk load in large groups. A put links the heads of {@code (type,
+ * id)} that the {@code kv} view holds at that moment, so it supersedes exactly what the writer saw.
+ * Views are updated in the background; a query with {@code sync} (or {@link #sync()}) waits for
+ * them.
  *
  * <p>Thread-safe: writes from any thread are serialized by the node's write lock; queries run
  * concurrently. A collection is closed by its {@link Sonar}.
@@ -81,6 +86,8 @@ public final class Collection {
   private boolean dirty;
   private volatile boolean closed;
   private final Thread driver;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private static final int GROUP_LIMIT = 20_000;
   // Recently decoded records by lseq, shared by the views that read the same log range.
   private final java.util.concurrent.atomic.AtomicReferenceArray<RecordVersion> recent =
       new java.util.concurrent.atomic.AtomicReferenceArray<>(RECENT);
@@ -219,73 +226,151 @@ public final class Collection {
     if (requests.isEmpty()) {
       return List.of();
     }
-    List<RecordVersion> out = new ArrayList<>(requests.size());
+    Pending p = new Pending(List.copyOf(requests), new CompletableFuture<>());
+    queue.add(p);
     node.writeLock().lock();
     try {
-      ensureOpen();
-      long head = indexer.head();
-      kvRunner.catchUp(head);
-      Schema schema = root.schema();
-      Map<String, List<String>> pending = new HashMap<>();
-      List<byte[]> payloads = new ArrayList<>(requests.size());
-      List<Record> recs = new ArrayList<>(requests.size());
-      long seq = node.feeds().length(local.key());
-      long now = System.currentTimeMillis();
-      for (PutRequest r : requests) {
-        TypeSpec type = schema.resolve(r.type());
-        JsonNode value = r.value();
-        String rid = r.id();
-        if (!r.deleted()) {
-          if (type.address().equals(Schema.TYPE)) {
-            TypeSpec def = TypeSpec.fromJson(value, schema.defaultNamespace());
-            checkNewType(schema, def);
-            value = def.toJson();
-            rid = def.address();
-            schema = schema.with(def, 0);
-          } else if (type.address().equals(Schema.FEED)) {
-            JsonNode k = value == null ? null : value.get("key");
-            FeedKey fk = FeedKey.parse(k == null || !k.isTextual() ? null : k.asText());
-            rid = fk.hex();
-          }
-          schema.validate(type, value);
-        }
-        if (rid == null) {
-          if (r.deleted()) {
-            throw new UnknownRecordException("a delete needs an id");
-          }
-          rid = newId();
-        }
-        if (rid.isEmpty()) {
-          throw new InvalidValueException("record id must not be empty");
-        }
-        String slot = type.address() + "\u0000" + rid;
-        List<String> links = pending.get(slot);
-        if (links == null) {
-          links = new ArrayList<>();
-          for (Heads.Head h : kv.heads(type.address(), rid)) {
-            links.add(node.feeds().keyOf(h.feedId()).hex() + "@" + h.seq());
-          }
-        }
-        if (r.deleted() && links.isEmpty()) {
-          throw new UnknownRecordException(
-              "cannot delete " + type.address() + " '" + rid + "': no such record");
-        }
-        Record rec =
-            new Record(rid, type.address(), r.deleted() ? null : value, now, links, r.deleted());
-        recs.add(rec);
-        payloads.add(RecordCodec.encode(rec));
-        pending.put(slot, List.of(local.key().hex() + "@" + seq));
-        seq++;
+      if (!p.done().isDone()) {
+        commitQueued();
       }
-      long first = node.append(local, payloads);
-      for (int i = 0; i < recs.size(); i++) {
-        long s = first + i;
-        out.add(new RecordVersion(local.key(), s, indexer.lseqOf(local.key(), s), recs.get(i)));
-      }
+    } catch (RuntimeException e) {
+      queue.remove(p);
+      throw e;
     } finally {
       node.writeLock().unlock();
     }
-    return out;
+    try {
+      return p.done().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** A caller's batch waiting for the group commit. */
+  private record Pending(List<PutRequest> requests, CompletableFuture<List<RecordVersion>> done) {}
+
+  /** State of one group commit: what earlier batches of the group will have written. */
+  private static final class Draft {
+    Schema schema;
+    long seq;
+    final long now = System.currentTimeMillis();
+    final Map<String, List<String>> heads = new HashMap<>();
+    final List<byte[]> payloads = new ArrayList<>();
+
+    Draft(Schema schema, long seq) {
+      this.schema = schema;
+      this.seq = seq;
+    }
+  }
+
+  /**
+   * Group commit, run by whichever writer holds the write lock: takes every queued batch, prepares
+   * each on its own (a batch that fails validation fails alone), appends all prepared records with
+   * one signature and one synced write, then completes the callers.
+   */
+  private void commitQueued() {
+    ensureOpen();
+    kvRunner.catchUp(indexer.head());
+    Draft draft = new Draft(root.schema(), node.feeds().length(local.key()));
+    List<Pending> group = new ArrayList<>();
+    List<List<Record>> prepared = new ArrayList<>();
+    Pending q;
+    while (draft.payloads.size() < GROUP_LIMIT && (q = queue.poll()) != null) {
+      try {
+        prepared.add(prepare(q.requests(), draft));
+        group.add(q);
+      } catch (RuntimeException e) {
+        q.done().completeExceptionally(e);
+      }
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    long first;
+    try {
+      first = node.append(local, draft.payloads);
+    } catch (RuntimeException e) {
+      for (Pending g : group) {
+        g.done().completeExceptionally(e);
+      }
+      return;
+    }
+    long s = first;
+    for (int i = 0; i < group.size(); i++) {
+      List<RecordVersion> out = new ArrayList<>(prepared.get(i).size());
+      for (Record rec : prepared.get(i)) {
+        out.add(new RecordVersion(local.key(), s, indexer.lseqOf(local.key(), s), rec));
+        s++;
+      }
+      group.get(i).done().complete(out);
+    }
+  }
+
+  /** Validates one batch against the draft and adds it to the draft only if all of it is valid. */
+  private List<Record> prepare(List<PutRequest> requests, Draft draft) {
+    Schema schema = draft.schema;
+    Map<String, List<String>> mine = new HashMap<>();
+    List<Record> recs = new ArrayList<>(requests.size());
+    List<byte[]> payloads = new ArrayList<>(requests.size());
+    long seq = draft.seq;
+    for (PutRequest r : requests) {
+      TypeSpec type = schema.resolve(r.type());
+      JsonNode value = r.value();
+      String rid = r.id();
+      if (!r.deleted()) {
+        if (type.address().equals(Schema.TYPE)) {
+          TypeSpec def = TypeSpec.fromJson(value, schema.defaultNamespace());
+          checkNewType(schema, def);
+          value = def.toJson();
+          rid = def.address();
+          schema = schema.with(def, 0);
+        } else if (type.address().equals(Schema.FEED)) {
+          JsonNode k = value == null ? null : value.get("key");
+          FeedKey fk = FeedKey.parse(k == null || !k.isTextual() ? null : k.asText());
+          rid = fk.hex();
+        }
+        schema.validate(type, value);
+      }
+      if (rid == null) {
+        if (r.deleted()) {
+          throw new UnknownRecordException("a delete needs an id");
+        }
+        rid = newId();
+      }
+      if (rid.isEmpty()) {
+        throw new InvalidValueException("record id must not be empty");
+      }
+      String slot = type.address() + "\u0000" + rid;
+      List<String> links = mine.get(slot);
+      if (links == null) {
+        links = draft.heads.get(slot);
+      }
+      if (links == null) {
+        links = new ArrayList<>();
+        for (Heads.Head h : kv.heads(type.address(), rid)) {
+          links.add(node.feeds().keyOf(h.feedId()).hex() + "@" + h.seq());
+        }
+      }
+      if (r.deleted() && links.isEmpty()) {
+        throw new UnknownRecordException(
+            "cannot delete " + type.address() + " '" + rid + "': no such record");
+      }
+      Record rec =
+          new Record(
+              rid, type.address(), r.deleted() ? null : value, draft.now, links, r.deleted());
+      recs.add(rec);
+      payloads.add(RecordCodec.encode(rec));
+      mine.put(slot, List.of(local.key().hex() + "@" + seq));
+      seq++;
+    }
+    draft.schema = schema;
+    draft.seq = seq;
+    draft.heads.putAll(mine);
+    draft.payloads.addAll(payloads);
+    return recs;
   }
 
   private static void checkNewType(Schema schema, TypeSpec def) {

@@ -319,6 +319,40 @@ class CollectionTest {
   }
 
   @Test
+  void aBadBatchFailsAloneInAGroupCommit() throws Exception {
+    try (Sonar sonar = Sonar.open(dir)) {
+      Collection c = sonar.openCollection("docs");
+      c.putType(json(ARTICLE));
+      int threads = 6;
+      List<Thread> workers = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < threads; t++) {
+        int me = t;
+        workers.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < 30; i++) {
+                        String value = me % 2 == 0 ? "{'score': 1}" : "{'score': 'bad'}";
+                        try {
+                          c.put("article", "t" + me + "-" + i, json(value));
+                        } catch (InvalidValueException e) {
+                          failures.add(e);
+                        }
+                      }
+                    }));
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
+      assertThat(failures).hasSize(3 * 30);
+      assertThat(ids(c.query(new Query.Records("article", null, true))))
+          .hasSize(3 * 30)
+          .allMatch(id -> Integer.parseInt(id.substring(1, id.indexOf('-'))) % 2 == 0);
+    }
+  }
+
+  @Test
   void viewsPauseResumeAndReportStatus() {
     try (Sonar sonar = Sonar.open(dir)) {
       Collection c = sonar.openCollection("docs");

@@ -88,6 +88,29 @@ public final class SonarBench {
       }
       report("single put (synced)", lat);
 
+      int writers = 8;
+      int each = 100;
+      List<Thread> threads = new ArrayList<>();
+      long c0 = System.nanoTime();
+      for (int w = 0; w < writers; w++) {
+        int me = w;
+        threads.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < each; i++) {
+                        c.put("small", "w" + me + "-" + i, json.createObjectNode().put("n", i));
+                      }
+                    }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      long c1 = System.nanoTime();
+      System.out.printf(
+          "concurrent single puts: %d threads x %d puts in %.2f s (%.0f puts/s, group commit)%n",
+          writers, each, (c1 - c0) / 1e9, writers * each / ((c1 - c0) / 1e9));
+
       c.sync();
       int q = 2000;
       long[] byType = new long[q];
