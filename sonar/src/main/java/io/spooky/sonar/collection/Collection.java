@@ -87,6 +87,10 @@ public final class Collection {
   private volatile boolean closed;
   private final Thread driver;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  // Group commit: at most one writer of this collection leads; the others wait on this monitor
+  // for their batch to be committed, or for the leadership to be free.
+  private final Object group = new Object();
+  private boolean leading;
   private static final int GROUP_LIMIT = 20_000;
   // Recently decoded records by lseq, shared by the views that read the same log range.
   private final java.util.concurrent.atomic.AtomicReferenceArray<RecordVersion> recent =
@@ -227,17 +231,44 @@ public final class Collection {
       return List.of();
     }
     Pending p = new Pending(List.copyOf(requests), new CompletableFuture<>());
-    queue.add(p);
-    node.writeLock().lock();
-    try {
-      if (!p.done().isDone()) {
-        commitQueued();
+    boolean lead;
+    boolean interrupted = false;
+    synchronized (group) {
+      queue.add(p);
+      // Wait while another writer leads: it may commit this batch with its own.
+      while (leading && !p.done().isDone()) {
+        try {
+          group.wait();
+        } catch (InterruptedException e) {
+          // The batch is queued and may be committed any moment: the caller must learn the outcome.
+          interrupted = true;
+        }
       }
-    } catch (RuntimeException e) {
-      queue.remove(p);
-      throw e;
-    } finally {
-      node.writeLock().unlock();
+      lead = !p.done().isDone();
+      leading |= lead;
+    }
+    if (lead) {
+      try {
+        while (!p.done().isDone()) {
+          node.writeLock().lock();
+          try {
+            commitQueued();
+          } finally {
+            node.writeLock().unlock();
+          }
+        }
+      } catch (RuntimeException e) {
+        queue.remove(p);
+        throw e;
+      } finally {
+        synchronized (group) {
+          leading = false;
+          group.notifyAll();
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     try {
       return p.done().join();
@@ -267,9 +298,9 @@ public final class Collection {
   }
 
   /**
-   * Group commit, run by whichever writer holds the write lock: takes every queued batch, prepares
-   * each on its own (a batch that fails validation fails alone), appends all prepared records with
-   * one signature and one synced write, then completes the callers.
+   * Group commit, run by the leading writer under the write lock: takes every queued batch,
+   * prepares each on its own (a batch that fails validation fails alone), appends all prepared
+   * records with one signature and one synced write, then completes the callers.
    */
   private void commitQueued() {
     ensureOpen();
