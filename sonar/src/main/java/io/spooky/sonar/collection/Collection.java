@@ -172,6 +172,16 @@ public final class Collection {
     return local.key();
   }
 
+  /** Keys of the member feeds whose blocks this collection indexes (root and local included). */
+  public List<FeedKey> feeds() {
+    List<FeedKey> out = new ArrayList<>();
+    for (int fid : indexer.members()) {
+      out.add(node.feeds().keyOf(fid));
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** The local log of this collection. */
   public Indexer indexer() {
     return indexer;
