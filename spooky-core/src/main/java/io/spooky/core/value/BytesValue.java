@@ -20,6 +20,11 @@ public record BytesValue(byte[] value) implements Value {
     return value.length;
   }
 
+  /** The bytes themselves, for read-only use inside this package; never mutate or leak them. */
+  byte[] bytes() {
+    return value;
+  }
+
   /** The byte at {@code i}, without copying. */
   public byte at(int i) {
     return value[i];

@@ -6,15 +6,18 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A map from field names to values, SurrealDB's {@code object}. Keys are kept in sorted order (by
- * UTF-16 code unit order, which equals SurrealDB's byte order for all keys without surrogate
- * pairs), as SurrealDB stores objects in a B-tree map. Immutable.
+ * A map from field names to values, SurrealDB's {@code object}. Keys are kept in SurrealDB's order,
+ * Unicode code point order (the byte order of their UTF-8 encodings, see {@link
+ * Values#compareStrings}), as SurrealDB stores objects in a B-tree map; iteration over {@link
+ * #fields()} follows that order whatever map the object was built from. Immutable.
  */
 public record ObjectValue(SortedMap<String, Value> fields) implements Value {
   public static final ObjectValue EMPTY = new ObjectValue(new TreeMap<>());
 
   public ObjectValue(SortedMap<String, Value> fields) {
-    this.fields = Collections.unmodifiableSortedMap(new TreeMap<>(fields));
+    TreeMap<String, Value> copy = new TreeMap<>(Values.stringOrder());
+    copy.putAll(fields);
+    this.fields = Collections.unmodifiableSortedMap(copy);
   }
 
   public static ObjectValue of(Map<String, ? extends Value> fields) {
