@@ -1,0 +1,206 @@
+package io.spooky.ivm;
+
+import io.spooky.core.value.ObjectValue;
+import io.spooky.core.value.RecordId;
+import io.spooky.core.value.Value;
+import io.spooky.ivm.merkle.MerkleTree;
+import io.spooky.ivm.plan.ViewPlan;
+import io.spooky.ivm.routing.RoutingIndex;
+import io.spooky.ivm.store.TableStore;
+import io.spooky.ivm.topk.OrderedWindow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The live query engine: holds a copy of the source tables and a set of registered views, and
+ * turns each batch of record changes into per-view deltas.
+ *
+ * <pre>{@code
+ * ViewRegistry views = new ViewRegistry();
+ * views.apply(initialLoad);                                  // creates of existing records
+ * ViewSnapshot s = views.register("v1", plan);               // initial result + Merkle root
+ * for (ViewDelta d : views.apply(batch)) publish(d);         // one delta per changed view
+ * }</pre>
+ *
+ * <p>Views with the same plan (same statement and parameters) share one computation. A change is
+ * routed only to the views it can affect ({@link RoutingIndex}) and to the views whose rows read
+ * its table through record links or subqueries. After {@link #apply} returns, {@link #rows} of every
+ * view equals what SurrealDB returns for the view's SELECT over the same data.
+ *
+ * <p>Not thread-safe: one thread (the log consumer) owns a registry.
+ */
+public final class ViewRegistry {
+  private final TableStore store = new TableStore();
+  private final Map<String, ViewInstance> views = new HashMap<>();
+  private final Map<String, ViewInstance> shared = new HashMap<>();
+  private final RoutingIndex<ViewInstance> routing = new RoutingIndex<>();
+  private final Map<String, Set<ViewInstance>> readers = new HashMap<>();
+
+  /**
+   * Registers (or replaces) view {@code viewId} with a compiled plan and returns its current
+   * result.
+   */
+  public ViewSnapshot register(String viewId, ViewPlan plan) {
+    unregister(viewId);
+    ViewInstance instance = shared.get(plan.shareKey());
+    if (instance == null) {
+      instance =
+          new ViewInstance(
+              plan, (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
+      shared.put(plan.shareKey(), instance);
+      routing.add(plan.table(), plan.conjuncts(), instance);
+      instance.initialize(store);
+    }
+    instance.viewIds.add(viewId);
+    views.put(viewId, instance);
+    return snapshot(viewId);
+  }
+
+  /** Removes a view; its shared computation is dropped with its last view. No-op if unknown. */
+  public void unregister(String viewId) {
+    ViewInstance instance = views.remove(viewId);
+    if (instance == null) {
+      return;
+    }
+    instance.viewIds.remove(viewId);
+    if (instance.viewIds.isEmpty()) {
+      shared.remove(instance.plan.shareKey());
+      routing.remove(instance.plan.table(), instance.plan.conjuncts(), instance);
+      readers.values().forEach(s -> s.remove(instance));
+    }
+  }
+
+  /** True when {@code viewId} is registered. */
+  public boolean contains(String viewId) {
+    return views.containsKey(viewId);
+  }
+
+  /** Ids of the registered views. */
+  public Set<String> viewIds() {
+    return Set.copyOf(views.keySet());
+  }
+
+  /**
+   * Applies a batch of changes in order and returns, for each view whose result changed, its
+   * delta (views in registration order of their shared computation, deltas of one computation in
+   * registration order of its views).
+   */
+  public List<ViewDelta> apply(List<Change> changes) {
+    Set<ViewInstance> touched = new LinkedHashSet<>();
+    List<ViewInstance> targets = new ArrayList<>();
+    Set<ViewInstance> seen = new LinkedHashSet<>();
+    for (Change c : changes) {
+      Value after = withId(c.id(), c.after());
+      Value before = store.put(c.id(), after);
+      targets.clear();
+      seen.clear();
+      routing.collect(c.table(), before, after, targets);
+      Set<ViewInstance> byReads = readers.get(c.table());
+      if (byReads != null) {
+        targets.addAll(byReads);
+      }
+      for (ViewInstance v : targets) {
+        if (seen.add(v)) {
+          v.onChange(c.id(), store);
+          touched.add(v);
+        }
+      }
+    }
+    List<ViewDelta> out = new ArrayList<>();
+    for (ViewInstance v : touched) {
+      OrderedWindow.Diff diff = v.flush();
+      if (diff.isEmpty()) {
+        continue;
+      }
+      List<ViewDelta.Row> added = placed(v, diff.added());
+      List<ViewDelta.Row> updated = placed(v, diff.updated());
+      List<ViewDelta.Row> moved = placed(v, diff.moved());
+      List<RecordId> removed = new ArrayList<>(diff.removed().size());
+      for (Value key : diff.removed()) {
+        removed.add(ViewInstance.memberId(new OrderedWindow.Row(key, null, null)));
+      }
+      var root = v.tree().root();
+      for (String id : v.viewIds) {
+        out.add(new ViewDelta(id, added, removed, updated, moved, root));
+      }
+    }
+    return out;
+  }
+
+  /** The current result of a view, exactly as SurrealDB returns it for the view's SELECT. */
+  public List<Value> rows(String viewId) {
+    List<OrderedWindow.Row> rows = instance(viewId).rows();
+    List<Value> out = new ArrayList<>(rows.size());
+    for (OrderedWindow.Row r : rows) {
+      out.add(r.content());
+    }
+    return out;
+  }
+
+  /** The current result of a view with ids, versions and Merkle root. */
+  public ViewSnapshot snapshot(String viewId) {
+    ViewInstance v = instance(viewId);
+    List<OrderedWindow.Row> rows = v.rows();
+    List<ViewDelta.Row> out = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      MerkleTree.Member m = v.member(rows.get(i).key());
+      out.add(new ViewDelta.Row(i, m.id(), rows.get(i).content(), m.version()));
+    }
+    return new ViewSnapshot(viewId, out, v.tree().root());
+  }
+
+  /**
+   * The Merkle tree of a view, for serving {@code children}/{@code members} to clients that
+   * descend into differing buckets. Read it only between batches; do not modify it.
+   */
+  public MerkleTree tree(String viewId) {
+    return instance(viewId).tree();
+  }
+
+  /** Total row evaluations so far, over all views; for tests of routing. */
+  long evaluations() {
+    long n = 0;
+    for (ViewInstance v : shared.values()) {
+      n += v.evaluations;
+    }
+    return n;
+  }
+
+  /** Row evaluations of the computation behind one view; for tests of routing. */
+  long evaluations(String viewId) {
+    return instance(viewId).evaluations;
+  }
+
+  TableStore store() {
+    return store;
+  }
+
+  private ViewInstance instance(String viewId) {
+    ViewInstance v = views.get(viewId);
+    if (v == null) {
+      throw new UnknownViewException(viewId);
+    }
+    return v;
+  }
+
+  private static List<ViewDelta.Row> placed(ViewInstance v, List<OrderedWindow.Placed> rows) {
+    List<ViewDelta.Row> out = new ArrayList<>(rows.size());
+    for (OrderedWindow.Placed p : rows) {
+      MerkleTree.Member m = v.member(p.row().key());
+      out.add(new ViewDelta.Row(p.index(), m.id(), p.row().content(), m.version()));
+    }
+    return out;
+  }
+
+  /** SurrealDB records always carry their {@code id}; add it when a producer left it out. */
+  private static Value withId(RecordId id, Value after) {
+    if (after instanceof ObjectValue o && !(o.get("id") instanceof RecordId)) {
+      return o.with("id", id);
+    }
+    return after;
+  }
+}

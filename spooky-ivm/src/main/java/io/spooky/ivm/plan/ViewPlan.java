@@ -1,0 +1,39 @@
+package io.spooky.ivm.plan;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A view compiled for incremental maintenance: the source table, the per-record evaluation (WHERE
+ * and SELECT), the ORDER BY keys over projected rows, START and LIMIT, optional grouping, and the
+ * WHERE conjuncts routing may index.
+ *
+ * @param table the source table
+ * @param rows WHERE + SELECT per record (for a grouped view: the per-record group inputs)
+ * @param order sort keys over the output row, most significant first; empty = key order
+ * @param start START, 0 when absent
+ * @param limit LIMIT, -1 when absent
+ * @param group how rows fold into groups, or null
+ * @param conjuncts necessary conditions on top-level fields, for routing (may be empty)
+ * @param shareKey views with equal share keys are the same computation and share one instance
+ */
+public record ViewPlan(
+    String table,
+    RowEvaluator rows,
+    List<SortKey> order,
+    long start,
+    long limit,
+    GroupPlan group,
+    List<Conjunct> conjuncts,
+    String shareKey) {
+  public ViewPlan {
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(rows, "rows");
+    order = List.copyOf(order);
+    conjuncts = List.copyOf(conjuncts);
+    Objects.requireNonNull(shareKey, "shareKey");
+    if (start < 0 || limit < -1) {
+      throw new IllegalArgumentException("START >= 0 and LIMIT >= 0 or -1: " + start + ", " + limit);
+    }
+  }
+}

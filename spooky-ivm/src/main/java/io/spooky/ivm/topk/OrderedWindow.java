@@ -1,0 +1,192 @@
+package io.spooky.ivm.topk;
+
+import io.spooky.core.value.Value;
+import io.spooky.core.value.Values;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The ORDER BY / START / LIMIT operator: keeps every candidate row (the full ordered set, not just
+ * the visible k) sorted by its sort key, and exposes the window {@code [start, start + limit)}.
+ *
+ * <p>Rows are identified by a key (a record id, or a group key) and ordered by their sort key
+ * values under {@link Values#compare} (each key ascending or descending), ties broken by the row
+ * key ascending, which is SurrealDB's order of rows equal on every ORDER BY key (scan order is
+ * record id order). Because all candidates are kept, a member that falls out of the window is
+ * replaced by the next one, and a sort-key change moves a row in or out correctly.
+ *
+ * <p>Changes are buffered: {@link #upsert} and {@link #remove} update the candidate set, and {@link
+ * #flush} returns the difference between the window before the first buffered change and now. A
+ * batch that only touches rows after the window's last row (when the window is full) costs
+ * O(log n) per change and produces no diff. Not thread-safe.
+ */
+public final class OrderedWindow {
+  /** One candidate row: its key, its sort key and its content. */
+  public record Row(Value key, Value[] sortKey, Value content) {}
+
+  /** A row that is in the window after the flush, with its index there. */
+  public record Placed(int index, Row row) {}
+
+  /**
+   * The difference between two successive windows. Applying it to the old window reproduces the
+   * new one: drop {@code removed} and {@code moved} keys, replace the contents of {@code updated},
+   * then insert {@code added} and {@code moved} rows at their indexes in ascending index order.
+   *
+   * @param added rows that entered the window
+   * @param removed keys of rows that left it
+   * @param updated rows in both windows whose content changed (new content)
+   * @param moved rows in both windows whose sort key changed, with their new index
+   */
+  public record Diff(List<Placed> added, List<Value> removed, List<Placed> updated, List<Placed> moved) {
+    public boolean isEmpty() {
+      return added.isEmpty() && removed.isEmpty() && updated.isEmpty() && moved.isEmpty();
+    }
+  }
+
+  private record Position(Value[] sortKey, Value key) {}
+
+  private final boolean[] descending;
+  private final long start;
+  private final long limit;
+  private final TreeMap<Position, Row> sorted;
+  private final Map<Value, Position> positions = new HashMap<>();
+
+  private List<Row> window = List.of();
+  private boolean affected;
+
+  /**
+   * @param descending one flag per sort key, true for DESC
+   * @param start rows to skip (START), 0 when absent
+   * @param limit rows to keep (LIMIT), or -1 for no limit
+   */
+  public OrderedWindow(boolean[] descending, long start, long limit) {
+    this.descending = descending.clone();
+    this.start = start;
+    this.limit = limit;
+    this.sorted = new TreeMap<>(this::comparePositions);
+  }
+
+  /** Number of candidate rows (in or out of the window). */
+  public int candidates() {
+    return sorted.size();
+  }
+
+  /** The candidate row with this key, or null. */
+  public Row get(Value key) {
+    Position p = positions.get(key);
+    return p == null ? null : sorted.get(p);
+  }
+
+  /** Inserts a candidate row or replaces the one with the same key. */
+  public void upsert(Row row) {
+    Position old = positions.get(row.key());
+    Position now = new Position(row.sortKey(), row.key());
+    if (old != null) {
+      touch(old);
+      sorted.remove(old);
+    }
+    touch(now);
+    sorted.put(now, row);
+    positions.put(row.key(), now);
+  }
+
+  /** Removes the candidate row with this key, if any. */
+  public void remove(Value key) {
+    Position old = positions.remove(key);
+    if (old != null) {
+      touch(old);
+      sorted.remove(old);
+    }
+  }
+
+  /** The current window, in order. */
+  public List<Row> window() {
+    return affected ? compute() : window;
+  }
+
+  /** Ends a batch: returns how the window changed since the previous flush. */
+  public Diff flush() {
+    if (!affected) {
+      return new Diff(List.of(), List.of(), List.of(), List.of());
+    }
+    affected = false;
+    List<Row> next = compute();
+    Map<Value, Row> before = new HashMap<>(window.size() * 2);
+    for (Row r : window) {
+      before.put(r.key(), r);
+    }
+    List<Placed> added = new ArrayList<>();
+    List<Placed> updated = new ArrayList<>();
+    List<Placed> moved = new ArrayList<>();
+    for (int i = 0; i < next.size(); i++) {
+      Row r = next.get(i);
+      Row old = before.remove(r.key());
+      if (old == null) {
+        added.add(new Placed(i, r));
+        continue;
+      }
+      if (!sameKey(old.sortKey(), r.sortKey())) {
+        moved.add(new Placed(i, r));
+      }
+      if (!old.content().equals(r.content())) {
+        updated.add(new Placed(i, r));
+      }
+    }
+    List<Value> removed = new ArrayList<>(before.keySet());
+    window = next;
+    return new Diff(added, removed, updated, moved);
+  }
+
+  private List<Row> compute() {
+    List<Row> out = new ArrayList<>(limit < 0 ? sorted.size() : (int) Math.min(limit, 1024));
+    Iterator<Row> it = sorted.values().iterator();
+    for (long skipped = 0; skipped < start && it.hasNext(); skipped++) {
+      it.next();
+    }
+    while (it.hasNext() && (limit < 0 || out.size() < limit)) {
+      out.add(it.next());
+    }
+    return out;
+  }
+
+  /**
+   * Marks the window as possibly changed when {@code p} sorts at or before the current window's
+   * last row, or the window is not full (then any candidate may enter it).
+   */
+  private void touch(Position p) {
+    if (affected || limit == 0) {
+      return;
+    }
+    if (limit < 0 || window.size() < limit) {
+      affected = true;
+      return;
+    }
+    Row last = window.get(window.size() - 1);
+    if (comparePositions(p, new Position(last.sortKey(), last.key())) <= 0) {
+      affected = true;
+    }
+  }
+
+  private int comparePositions(Position a, Position b) {
+    for (int i = 0; i < descending.length; i++) {
+      int c = Values.compare(a.sortKey()[i], b.sortKey()[i]);
+      if (c != 0) {
+        return descending[i] ? -c : c;
+      }
+    }
+    return Values.compare(a.key(), b.key());
+  }
+
+  private static boolean sameKey(Value[] a, Value[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (Values.compare(a[i], b[i]) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
