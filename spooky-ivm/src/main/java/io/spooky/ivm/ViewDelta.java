@@ -2,7 +2,7 @@ package io.spooky.ivm;
 
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
-import io.spooky.ivm.merkle.MerkleHash;
+import io.spooky.core.digest.Digest;
 import java.util.List;
 
 /**
@@ -26,10 +26,10 @@ public record ViewDelta(
     List<RecordId> removed,
     List<Row> updated,
     List<Row> moved,
-    MerkleHash newRoot) {
+    Digest newRoot) {
 
   /** One row of a view's result with its position and version. */
-  public record Row(int index, RecordId id, Value content, MerkleHash version) {}
+  public record Row(int index, RecordId id, Value content, Digest version) {}
 
   public ViewDelta {
     added = List.copyOf(added);

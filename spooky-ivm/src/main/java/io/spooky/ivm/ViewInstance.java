@@ -3,7 +3,8 @@ package io.spooky.ivm;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
 import io.spooky.ivm.group.GroupOperator;
-import io.spooky.ivm.merkle.Digests;
+import io.spooky.core.digest.ContentDigest;
+import io.spooky.core.encoding.EncodingBuffer;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.plan.SortKey;
 import io.spooky.ivm.plan.ViewPlan;
@@ -34,6 +35,7 @@ final class ViewInstance {
   private final OrderedWindow window;
   private final GroupOperator groups;
   private final MerkleTree tree = new MerkleTree();
+  private final EncodingBuffer scratch = new EncodingBuffer(256);
   private final Map<Value, MerkleTree.Member> members = new HashMap<>();
   private final BiConsumer<String, ViewInstance> onTableRead;
 
@@ -106,7 +108,7 @@ final class ViewInstance {
     OrderedWindow.Diff diff = window.flush();
     for (Value key : diff.removed()) {
       MerkleTree.Member m = members.remove(key);
-      tree.remove(m.id(), Digests.id(m.id()));
+      tree.remove(m.id());
     }
     for (OrderedWindow.Placed p : diff.added()) {
       putMember(p.row());
@@ -132,12 +134,12 @@ final class ViewInstance {
 
   private void putMember(OrderedWindow.Row row) {
     RecordId id = memberId(row);
-    MerkleTree.Member m = new MerkleTree.Member(id, Digests.content(row.content()));
+    MerkleTree.Member m = new MerkleTree.Member(id, ContentDigest.of(row.content(), scratch));
     MerkleTree.Member old = members.put(row.key(), m);
     if (old != null && !old.id().equals(id)) {
-      tree.remove(old.id(), Digests.id(old.id()));
+      tree.remove(old.id());
     }
-    tree.put(id, Digests.id(id), m.version());
+    tree.put(id, m.version());
   }
 
   /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
-import io.spooky.ivm.merkle.Digests;
+import io.spooky.core.digest.ContentDigest;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.plan.ViewPlan;
 import io.spooky.ivm.store.TableStore;
@@ -177,7 +177,7 @@ class IncrementalEqualsRecomputeTest {
   static MerkleTree rebuilt(ViewSnapshot s) {
     MerkleTree t = new MerkleTree();
     for (ViewDelta.Row row : s.rows()) {
-      t.put(row.id(), Digests.id(row.id()), Digests.content(row.content()));
+      t.put(row.id(), ContentDigest.of(row.content()));
     }
     return t;
   }
