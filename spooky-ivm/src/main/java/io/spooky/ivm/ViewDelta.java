@@ -1,8 +1,8 @@
 package io.spooky.ivm;
 
+import io.spooky.core.digest.Digest;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
-import io.spooky.core.digest.Digest;
 import java.util.List;
 
 /**

@@ -1,10 +1,10 @@
 package io.spooky.ivm;
 
+import io.spooky.core.digest.ContentDigest;
+import io.spooky.core.encoding.EncodingBuffer;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
 import io.spooky.ivm.group.GroupOperator;
-import io.spooky.core.digest.ContentDigest;
-import io.spooky.core.encoding.EncodingBuffer;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.plan.SortKey;
 import io.spooky.ivm.plan.ViewPlan;

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The live query engine: holds a copy of the source tables and a set of registered views, and
- * turns each batch of record changes into per-view deltas.
+ * The live query engine: holds a copy of the source tables and a set of registered views, and turns
+ * each batch of record changes into per-view deltas.
  *
  * <pre>{@code
  * ViewRegistry views = new ViewRegistry();
@@ -28,8 +28,8 @@ import java.util.Set;
  *
  * <p>Views with the same plan (same statement and parameters) share one computation. A change is
  * routed only to the views it can affect ({@link RoutingIndex}) and to the views whose rows read
- * its table through record links or subqueries. After {@link #apply} returns, {@link #rows} of every
- * view equals what SurrealDB returns for the view's SELECT over the same data.
+ * its table through record links or subqueries. After {@link #apply} returns, {@link #rows} of
+ * every view equals what SurrealDB returns for the view's SELECT over the same data.
  *
  * <p>Not thread-safe: one thread (the log consumer) owns a registry.
  */
@@ -50,7 +50,8 @@ public final class ViewRegistry {
     if (instance == null) {
       instance =
           new ViewInstance(
-              plan, (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
+              plan,
+              (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
       shared.put(plan.shareKey(), instance);
       routing.add(plan.table(), plan.conjuncts(), instance);
       instance.initialize(store);
@@ -85,8 +86,8 @@ public final class ViewRegistry {
   }
 
   /**
-   * Applies a batch of changes in order and returns, for each view whose result changed, its
-   * delta (views in registration order of their shared computation, deltas of one computation in
+   * Applies a batch of changes in order and returns, for each view whose result changed, its delta
+   * (views in registration order of their shared computation, deltas of one computation in
    * registration order of its views).
    */
   public List<ViewDelta> apply(List<Change> changes) {
@@ -154,8 +155,8 @@ public final class ViewRegistry {
   }
 
   /**
-   * The Merkle tree of a view, for serving {@code children}/{@code members} to clients that
-   * descend into differing buckets. Read it only between batches; do not modify it.
+   * The Merkle tree of a view, for serving {@code children}/{@code members} to clients that descend
+   * into differing buckets. Read it only between batches; do not modify it.
    */
   public MerkleTree tree(String viewId) {
     return instance(viewId).tree();

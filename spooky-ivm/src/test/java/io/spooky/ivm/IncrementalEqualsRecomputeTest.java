@@ -2,10 +2,10 @@ package io.spooky.ivm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spooky.core.digest.ContentDigest;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
-import io.spooky.core.digest.ContentDigest;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.plan.ViewPlan;
 import io.spooky.ivm.store.TableStore;
@@ -17,8 +17,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Incremental == recompute for every operator: random data, random change batches, and after
- * every batch each view's rows must equal the plan evaluated from scratch, each delta must turn the
+ * Incremental == recompute for every operator: random data, random change batches, and after every
+ * batch each view's rows must equal the plan evaluated from scratch, each delta must turn the
  * previous rows into the new ones, and the Merkle root must equal a tree built from the rows.
  */
 class IncrementalEqualsRecomputeTest {
@@ -34,7 +34,8 @@ class IncrementalEqualsRecomputeTest {
 
     Change randomChange() {
       boolean user = r.nextInt(5) == 0;
-      RecordId id = user ? RecordId.of("user", r.nextInt(6)) : RecordId.of("product", r.nextInt(40));
+      RecordId id =
+          user ? RecordId.of("user", r.nextInt(6)) : RecordId.of("product", r.nextInt(40));
       Value before = model.getOrDefault(id, Value.NONE);
       Value after;
       if (!before.isNullish() && r.nextInt(6) == 0) {

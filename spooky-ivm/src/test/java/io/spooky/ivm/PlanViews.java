@@ -111,8 +111,8 @@ final class PlanViews {
 
   /**
    * SELECT category, count() AS n, math::sum(price) AS total, math::min(price) AS lo,
-   * math::max(price) AS hi, math::mean(price) AS avg, name FROM product GROUP BY category ORDER
-   * BY n DESC LIMIT 3.
+   * math::max(price) AS hi, math::mean(price) AS avg, name FROM product GROUP BY category ORDER BY
+   * n DESC LIMIT 3.
    */
   static ViewPlan categoryStats() {
     return new ViewPlan(
@@ -150,7 +150,8 @@ final class PlanViews {
         0,
         -1,
         new GroupPlan(
-            List.of(new Item(Kind.COUNT, List.of("n")), new Item(Kind.COUNT_TRUTHY, List.of("named"))),
+            List.of(
+                new Item(Kind.COUNT, List.of("n")), new Item(Kind.COUNT_TRUTHY, List.of("named"))),
             PlanViews::fold),
         List.of(new Conjunct("price", Conjunct.Op.LT, Value.of(10))),
         "cheapCount");

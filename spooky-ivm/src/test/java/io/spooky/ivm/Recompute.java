@@ -106,7 +106,9 @@ final class Recompute {
       }
       List<Value> numbers =
           column.stream()
-              .filter(v -> v instanceof IntValue || v instanceof FloatValue || v instanceof DecimalValue)
+              .filter(
+                  v ->
+                      v instanceof IntValue || v instanceof FloatValue || v instanceof DecimalValue)
               .toList();
       Value v =
           switch (item.kind()) {

@@ -19,8 +19,8 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * The GROUP BY / GROUP ALL operator with retraction: folds per-record inputs into one row per
- * group and re-emits a group's row when its members change.
+ * The GROUP BY / GROUP ALL operator with retraction: folds per-record inputs into one row per group
+ * and re-emits a group's row when its members change.
  *
  * <p>Per group it keeps the members in record id order (SurrealDB's row order inside a group), the
  * row count, the truthy count of each {@code count(expr)}, and for {@code math::min}/{@code
@@ -39,8 +39,8 @@ public final class GroupOperator {
 
   /**
    * @param plan the items
-   * @param emit receives (group key, new row) for every changed group at {@link #flush}, and
-   *     (group key, null) when a group disappeared
+   * @param emit receives (group key, new row) for every changed group at {@link #flush}, and (group
+   *     key, null) when a group disappeared
    */
   public GroupOperator(GroupPlan plan, BiConsumer<Value, Value> emit) {
     this.plan = plan;
@@ -98,8 +98,14 @@ public final class GroupOperator {
             case KEY -> g.members.firstEntry().getValue().get(i);
             case COUNT -> Value.of((long) g.members.size());
             case COUNT_TRUTHY -> Value.of(g.truthy[i]);
-            case MIN -> g.numbers[i].isEmpty() ? plan.fold().fold(item.kind(), List.of()) : g.numbers[i].firstKey();
-            case MAX -> g.numbers[i].isEmpty() ? plan.fold().fold(item.kind(), List.of()) : g.numbers[i].lastKey();
+            case MIN ->
+                g.numbers[i].isEmpty()
+                    ? plan.fold().fold(item.kind(), List.of())
+                    : g.numbers[i].firstKey();
+            case MAX ->
+                g.numbers[i].isEmpty()
+                    ? plan.fold().fold(item.kind(), List.of())
+                    : g.numbers[i].lastKey();
             case SUM, MEAN, COLLECT -> plan.fold().fold(item.kind(), g.column(i));
           };
       out = put(out, item.outputPath(), 0, v);

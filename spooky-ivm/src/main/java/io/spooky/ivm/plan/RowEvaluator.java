@@ -6,8 +6,8 @@ import io.spooky.ivm.store.Reads;
 
 /**
  * A view's per-record work: its WHERE and its SELECT list applied to one record of the source
- * table. Must be deterministic given the record and what it reads through {@link Reads}: the
- * engine relies on that to re-evaluate only rows whose inputs changed.
+ * table. Must be deterministic given the record and what it reads through {@link Reads}: the engine
+ * relies on that to re-evaluate only rows whose inputs changed.
  */
 @FunctionalInterface
 public interface RowEvaluator {

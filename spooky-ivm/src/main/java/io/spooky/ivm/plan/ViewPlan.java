@@ -33,7 +33,8 @@ public record ViewPlan(
     conjuncts = List.copyOf(conjuncts);
     Objects.requireNonNull(shareKey, "shareKey");
     if (start < 0 || limit < -1) {
-      throw new IllegalArgumentException("START >= 0 and LIMIT >= 0 or -1: " + start + ", " + limit);
+      throw new IllegalArgumentException(
+          "START >= 0 and LIMIT >= 0 or -1: " + start + ", " + limit);
     }
   }
 }

@@ -138,7 +138,9 @@ public final class RoutingIndex<T> {
       if (m == null) {
         return null;
       }
-      return create ? m.computeIfAbsent(c.constant(), k -> new LinkedHashSet<>()) : m.get(c.constant());
+      return create
+          ? m.computeIfAbsent(c.constant(), k -> new LinkedHashSet<>())
+          : m.get(c.constant());
     }
 
     private void prune(Conjunct c) {

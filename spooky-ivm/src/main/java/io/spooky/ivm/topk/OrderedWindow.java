@@ -21,8 +21,8 @@ import java.util.TreeMap;
  *
  * <p>Changes are buffered: {@link #upsert} and {@link #remove} update the candidate set, and {@link
  * #flush} returns the difference between the window before the first buffered change and now. A
- * batch that only touches rows after the window's last row (when the window is full) costs
- * O(log n) per change and produces no diff. Not thread-safe.
+ * batch that only touches rows after the window's last row (when the window is full) costs O(log n)
+ * per change and produces no diff. Not thread-safe.
  */
 public final class OrderedWindow {
   /** One candidate row: its key, its sort key and its content. */
@@ -32,16 +32,17 @@ public final class OrderedWindow {
   public record Placed(int index, Row row) {}
 
   /**
-   * The difference between two successive windows. Applying it to the old window reproduces the
-   * new one: drop {@code removed} and {@code moved} keys, replace the contents of {@code updated},
-   * then insert {@code added} and {@code moved} rows at their indexes in ascending index order.
+   * The difference between two successive windows. Applying it to the old window reproduces the new
+   * one: drop {@code removed} and {@code moved} keys, replace the contents of {@code updated}, then
+   * insert {@code added} and {@code moved} rows at their indexes in ascending index order.
    *
    * @param added rows that entered the window
    * @param removed keys of rows that left it
    * @param updated rows in both windows whose content changed (new content)
    * @param moved rows in both windows whose sort key changed, with their new index
    */
-  public record Diff(List<Placed> added, List<Value> removed, List<Placed> updated, List<Placed> moved) {
+  public record Diff(
+      List<Placed> added, List<Value> removed, List<Placed> updated, List<Placed> moved) {
     public boolean isEmpty() {
       return added.isEmpty() && removed.isEmpty() && updated.isEmpty() && moved.isEmpty();
     }

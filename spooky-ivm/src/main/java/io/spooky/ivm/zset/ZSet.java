@@ -11,8 +11,7 @@ import java.util.function.Predicate;
  * operators are defined over (as in DBSP). A table is a Z-set whose weights are all 1; a change is
  * a Z-set where an insert weighs +1 and a delete -1, so an update of {@code a} to {@code b} is
  * {@code {a: -1, b: +1}}. Z-sets form an abelian group under {@link #plus}; an operator {@code f}
- * is linear when {@code f(a + b) = f(a) + f(b)}, which makes its incremental form {@code f}
- * itself.
+ * is linear when {@code f(a + b) = f(a) + f(b)}, which makes its incremental form {@code f} itself.
  *
  * <p>Elements with weight zero are never stored, so two Z-sets are {@link #equals} exactly when
  * they denote the same function. Mutable through {@link #add}; not thread-safe.
