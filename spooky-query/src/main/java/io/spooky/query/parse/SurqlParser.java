@@ -271,21 +271,24 @@ public final class SurqlParser {
         order.add(new OrderKey(path, desc));
       } while (cur.kind() == Kind.COMMA);
     }
+    // SurrealDB accepts LIMIT and START in either order, each at most once.
     Long limit = null;
-    if (keyword("LIMIT")) {
-      advance();
-      if (keyword("BY")) {
-        advance();
-      }
-      limit = count("LIMIT");
-    }
     Long start = null;
-    if (keyword("START")) {
+    while (keyword("LIMIT") || keyword("START")) {
+      Token clause = cur;
+      boolean isLimit = keyword("LIMIT");
+      if (isLimit ? limit != null : start != null) {
+        throw errorAt(clause, "duplicate " + clause.text().toUpperCase(Locale.ROOT));
+      }
       advance();
-      if (keyword("AT")) {
+      if (keyword(isLimit ? "BY" : "AT")) {
         advance();
       }
-      start = count("START");
+      if (isLimit) {
+        limit = count("LIMIT");
+      } else {
+        start = count("START");
+      }
     }
     if (cur.kind() != Kind.EOF && cur.kind() != Kind.SEMI && cur.kind() != Kind.RPAREN) {
       throw unexpected("expected end of statement");
@@ -432,6 +435,18 @@ public final class SurqlParser {
         }
       }
     }
+    if (s.grouped() && s.value()) {
+      throw errorAt(projectionTokens.get(0), "unsupported: SELECT VALUE with GROUP");
+    }
+    for (int i = 0; i < s.projections().size(); i++) {
+      if (s.projections().get(i) instanceof Projection.Field f
+          && f.alias() == null
+          && f.expr() instanceof Expr.FieldPath p
+          && p.parts().stream().anyMatch(x -> !(x instanceof PathPart.Field))) {
+        throw errorAt(
+            projectionTokens.get(i), "unsupported: a projected path with an index needs an alias");
+      }
+    }
     if (s.grouped() && all) {
       throw errorAt(projectionTokens.get(0), "unsupported: SELECT * with GROUP");
     }
@@ -551,9 +566,17 @@ public final class SurqlParser {
   }
 
   private Expr unary() {
-    if (cur.kind() == Kind.BANG || keyword("NOT")) {
+    if (cur.kind() == Kind.BANG) {
       advance();
       return new Expr.Unary(UnaryOp.NOT, unary());
+    }
+    if (keyword("NOT")) {
+      // SurrealDB 3 has no prefix NOT keyword, only the function-like NOT(expr).
+      if (peek().kind() != Kind.LPAREN) {
+        throw errorAt(cur, "NOT must be followed by a parenthesized expression; use `!` to negate");
+      }
+      advance();
+      return new Expr.Unary(UnaryOp.NOT, primary());
     }
     if (cur.kind() == Kind.MINUS) {
       Token minus = cur;
