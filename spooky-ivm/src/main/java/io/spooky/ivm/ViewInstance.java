@@ -127,6 +127,11 @@ final class ViewInstance {
     return tree;
   }
 
+  /** What the view returns for a window row. */
+  Value output(OrderedWindow.Row row) {
+    return plan.output().apply(row.content());
+  }
+
   /** The Merkle member of a visible row: its id and the digest of its content. */
   MerkleTree.Member member(Value key) {
     return members.get(key);
@@ -134,7 +139,7 @@ final class ViewInstance {
 
   private void putMember(OrderedWindow.Row row) {
     RecordId id = memberId(row);
-    MerkleTree.Member m = new MerkleTree.Member(id, ContentDigest.of(row.content(), scratch));
+    MerkleTree.Member m = new MerkleTree.Member(id, ContentDigest.of(output(row), scratch));
     MerkleTree.Member old = members.put(row.key(), m);
     if (old != null && !old.id().equals(id)) {
       tree.remove(old.id());
@@ -150,7 +155,7 @@ final class ViewInstance {
     if (row.key() instanceof RecordId id) {
       return id;
     }
-    return new RecordId("_spooky_group", Value.array(row.key()));
+    return new RecordId("_spooky_group", row.key());
   }
 
   private void evaluate(RecordId id, Value record, TableStore store) {

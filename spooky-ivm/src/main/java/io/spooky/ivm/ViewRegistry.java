@@ -134,10 +134,11 @@ public final class ViewRegistry {
 
   /** The current result of a view, exactly as SurrealDB returns it for the view's SELECT. */
   public List<Value> rows(String viewId) {
-    List<OrderedWindow.Row> rows = instance(viewId).rows();
+    ViewInstance v = instance(viewId);
+    List<OrderedWindow.Row> rows = v.rows();
     List<Value> out = new ArrayList<>(rows.size());
     for (OrderedWindow.Row r : rows) {
-      out.add(r.content());
+      out.add(v.output(r));
     }
     return out;
   }
@@ -149,7 +150,7 @@ public final class ViewRegistry {
     List<ViewDelta.Row> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       MerkleTree.Member m = v.member(rows.get(i).key());
-      out.add(new ViewDelta.Row(i, m.id(), rows.get(i).content(), m.version()));
+      out.add(new ViewDelta.Row(i, m.id(), v.output(rows.get(i)), m.version()));
     }
     return new ViewSnapshot(viewId, out, v.tree().root());
   }
@@ -192,7 +193,7 @@ public final class ViewRegistry {
     List<ViewDelta.Row> out = new ArrayList<>(rows.size());
     for (OrderedWindow.Placed p : rows) {
       MerkleTree.Member m = v.member(p.row().key());
-      out.add(new ViewDelta.Row(p.index(), m.id(), p.row().content(), m.version()));
+      out.add(new ViewDelta.Row(p.index(), m.id(), v.output(p.row()), m.version()));
     }
     return out;
   }

@@ -119,20 +119,29 @@ final class PlanViews {
         "product",
         (id, rec, reads) -> {
           Value p = field(rec, "price");
-          return Value.array(field(rec, "category"), Value.NULL, p, p, p, p, field(rec, "name"));
+          return Value.array(
+              field(rec, "category"),
+              Value.NULL,
+              p,
+              p,
+              p,
+              p,
+              field(rec, "name"),
+              field(rec, "category"));
         },
         List.of(desc("n")),
         0,
         3,
         new GroupPlan(
             List.of(
-                new Item(Kind.KEY, List.of("category")),
-                new Item(Kind.COUNT, List.of("n")),
-                new Item(Kind.SUM, List.of("total")),
-                new Item(Kind.MIN, List.of("lo")),
-                new Item(Kind.MAX, List.of("hi")),
-                new Item(Kind.MEAN, List.of("avg")),
-                new Item(Kind.COLLECT, List.of("name"))),
+                new Item(Kind.KEY, List.of("category"), 0),
+                new Item(Kind.COUNT, List.of("n"), -1),
+                new Item(Kind.SUM, List.of("total"), -1),
+                new Item(Kind.MIN, List.of("lo"), -1),
+                new Item(Kind.MAX, List.of("hi"), -1),
+                new Item(Kind.MEAN, List.of("avg"), -1),
+                new Item(Kind.COLLECT, List.of("name"), -1)),
+            1,
             PlanViews::fold),
         List.of(),
         "categoryStats");
@@ -151,7 +160,9 @@ final class PlanViews {
         -1,
         new GroupPlan(
             List.of(
-                new Item(Kind.COUNT, List.of("n")), new Item(Kind.COUNT_TRUTHY, List.of("named"))),
+                new Item(Kind.COUNT, List.of("n"), -1),
+                new Item(Kind.COUNT_TRUTHY, List.of("named"), -1)),
+            0,
             PlanViews::fold),
         List.of(new Conjunct("price", Conjunct.Op.LT, Value.of(10))),
         "cheapCount");
@@ -206,7 +217,9 @@ final class PlanViews {
         yield n == 0 ? Value.NONE : Value.of((double) s / n);
       }
       case COLLECT -> new ArrayValue(in);
-      default -> Value.NONE;
+      case MIN -> Value.of(Double.POSITIVE_INFINITY);
+      case MAX -> Value.of(Double.NEGATIVE_INFINITY);
+      default -> throw new IllegalArgumentException(kind.toString());
     };
   }
 }

@@ -53,13 +53,8 @@ final class Recompute {
           continue;
         }
         ArrayValue inputs = (ArrayValue) in;
-        List<Value> k = new ArrayList<>();
-        for (int i = 0; i < g.items().size(); i++) {
-          if (g.items().get(i).kind() == GroupPlan.Kind.KEY) {
-            k.add(inputs.get(i));
-          }
-        }
-        Value key = Value.array(k);
+        int n = g.items().size();
+        Value key = new ArrayValue(inputs.items().subList(n, n + g.keyCount()));
         int at = -1;
         for (int i = 0; i < keys.size(); i++) {
           if (Values.equal(keys.get(i), key)) {
@@ -73,8 +68,12 @@ final class Recompute {
         }
         members.get(at).add(inputs);
       }
+      if (g.keyCount() == 0 && keys.isEmpty()) {
+        keys.add(Value.array());
+        members.add(new ArrayList<>());
+      }
       for (int gi = 0; gi < keys.size(); gi++) {
-        rows.add(new Value[] {keys.get(gi), groupRow(g, members.get(gi))});
+        rows.add(new Value[] {keys.get(gi), groupRow(g, keys.get(gi), members.get(gi))});
       }
       rows.sort((a, b) -> Values.compare(a[0], b[0]));
     }
@@ -91,13 +90,13 @@ final class Recompute {
     for (int i = (int) plan.start();
         i < rows.size() && (plan.limit() < 0 || out.size() < plan.limit());
         i++) {
-      out.add(rows.get(i)[1]);
+      out.add(plan.output().apply(rows.get(i)[1]));
     }
     return out;
   }
 
-  private static Value groupRow(GroupPlan g, List<ArrayValue> members) {
-    ObjectValue out = ObjectValue.EMPTY;
+  private static Value groupRow(GroupPlan g, Value key, List<ArrayValue> members) {
+    java.util.TreeMap<String, Value> out = new java.util.TreeMap<>();
     for (int i = 0; i < g.items().size(); i++) {
       GroupPlan.Item item = g.items().get(i);
       List<Value> column = new ArrayList<>();
@@ -112,7 +111,7 @@ final class Recompute {
               .toList();
       Value v =
           switch (item.kind()) {
-            case KEY -> column.get(0);
+            case KEY -> ((ArrayValue) key).get(item.keyIndex());
             case COUNT -> Value.of((long) column.size());
             case COUNT_TRUTHY -> Value.of(column.stream().filter(Value::isTruthy).count());
             case MIN ->
@@ -125,16 +124,11 @@ final class Recompute {
                     : numbers.stream().max(Values.order()).orElseThrow();
             case SUM, MEAN, COLLECT -> g.fold().fold(item.kind(), column);
           };
-      out = put(out, item.outputPath(), 0, v);
+      if (item.outputPath().size() != 1) {
+        throw new IllegalArgumentException("test plans use flat output paths");
+      }
+      out.put(item.outputPath().get(0), v);
     }
-    return out;
-  }
-
-  private static ObjectValue put(ObjectValue obj, List<String> path, int at, Value v) {
-    if (at == path.size() - 1) {
-      return obj.with(path.get(at), v);
-    }
-    ObjectValue child = obj.get(path.get(at)) instanceof ObjectValue o ? o : ObjectValue.EMPTY;
-    return obj.with(path.get(at), put(child, path, at + 1, v));
+    return new ObjectValue(out);
   }
 }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 /** A change costs work only in the views it can affect, counted in row evaluations. */
 class RoutingTest {
   private static Value product(RecordId id, String category, long price) {
-    return Value.object(
-        Map.of("id", id, "category", Value.of(category), "price", Value.of(price)));
+    return Value.object(Map.of("id", id, "category", Value.of(category), "price", Value.of(price)));
   }
 
   @Test
@@ -81,9 +80,12 @@ class RoutingTest {
     RecordId p = RecordId.of("product", 1);
     reg.apply(
         List.of(
-            Change.create(user, Value.object(Map.of("name", Value.of("ann"), "active", Value.TRUE))),
             Change.create(
-                p, Value.object(Map.of("owner", user, "price", Value.of(5), "category", Value.of("c0"))))));
+                user, Value.object(Map.of("name", Value.of("ann"), "active", Value.TRUE))),
+            Change.create(
+                p,
+                Value.object(
+                    Map.of("owner", user, "price", Value.of(5), "category", Value.of("c0"))))));
     reg.register("owners", PlanViews.activeOwners());
     reg.register("top", PlanViews.topByCategory("c0", 0, 3));
     assertThat(reg.rows("owners")).hasSize(1);

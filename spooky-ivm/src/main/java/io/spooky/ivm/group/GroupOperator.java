@@ -45,6 +45,11 @@ public final class GroupOperator {
   public GroupOperator(GroupPlan plan, BiConsumer<Value, Value> emit) {
     this.plan = plan;
     this.emit = emit;
+    if (plan.keyCount() == 0) {
+      GroupKey all = new GroupKey(Value.array());
+      groups.put(all, new Group());
+      dirty.add(all);
+    }
   }
 
   /** Sets the inputs of record {@code id}: an array with one value per item, or null to retract. */
@@ -68,7 +73,7 @@ public final class GroupOperator {
   public void flush() {
     for (GroupKey k : dirty) {
       Group g = groups.get(k);
-      if (g.members.isEmpty()) {
+      if (g.members.isEmpty() && plan.keyCount() > 0) {
         groups.remove(k);
         emit.accept(k.value, null);
       } else {
@@ -79,23 +84,18 @@ public final class GroupOperator {
   }
 
   private GroupKey keyOf(ArrayValue inputs) {
-    List<Value> key = new ArrayList<>();
-    for (int i = 0; i < plan.items().size(); i++) {
-      if (plan.items().get(i).kind() == GroupPlan.Kind.KEY) {
-        key.add(inputs.get(i));
-      }
-    }
-    return new GroupKey(Value.array(key));
+    int n = plan.items().size();
+    return new GroupKey(new ArrayValue(inputs.items().subList(n, n + plan.keyCount())));
   }
 
   private Value row(GroupKey key, Group g) {
-    ObjectValue out = ObjectValue.EMPTY;
+    TreeMap<String, Value> out = new TreeMap<>();
     List<GroupPlan.Item> items = plan.items();
     for (int i = 0; i < items.size(); i++) {
       GroupPlan.Item item = items.get(i);
       Value v =
           switch (item.kind()) {
-            case KEY -> g.members.firstEntry().getValue().get(i);
+            case KEY -> ((ArrayValue) key.value).get(item.keyIndex());
             case COUNT -> Value.of((long) g.members.size());
             case COUNT_TRUTHY -> Value.of(g.truthy[i]);
             case MIN ->
@@ -108,19 +108,24 @@ public final class GroupOperator {
                     : g.numbers[i].lastKey();
             case SUM, MEAN, COLLECT -> plan.fold().fold(item.kind(), g.column(i));
           };
-      out = put(out, item.outputPath(), 0, v);
+      put(out, item.outputPath(), 0, v);
     }
-    return out;
+    return new ObjectValue(out);
   }
 
-  private static ObjectValue put(ObjectValue obj, List<String> path, int at, Value v) {
+  /**
+   * Sets {@code v} at {@code path}, merging into existing objects; NONE is kept, as SurrealDB does.
+   */
+  private static void put(TreeMap<String, Value> obj, List<String> path, int at, Value v) {
     String field = path.get(at);
     if (at == path.size() - 1) {
-      return obj.with(field, v);
+      obj.put(field, v);
+      return;
     }
-    Value inner = obj.get(field);
-    ObjectValue child = inner instanceof ObjectValue o ? o : ObjectValue.EMPTY;
-    return obj.with(field, put(child, path, at + 1, v));
+    TreeMap<String, Value> child =
+        obj.get(field) instanceof ObjectValue o ? new TreeMap<>(o.fields()) : new TreeMap<>();
+    put(child, path, at + 1, v);
+    obj.put(field, new ObjectValue(child));
   }
 
   private static boolean isNumber(Value v) {

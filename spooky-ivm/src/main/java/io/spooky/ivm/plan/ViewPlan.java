@@ -1,7 +1,9 @@
 package io.spooky.ivm.plan;
 
+import io.spooky.core.value.Value;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A view compiled for incremental maintenance: the source table, the per-record evaluation (WHERE
@@ -9,7 +11,10 @@ import java.util.Objects;
  * WHERE conjuncts routing may index.
  *
  * @param table the source table
- * @param rows WHERE + SELECT per record (for a grouped view: the per-record group inputs)
+ * @param rows WHERE + SELECT per record (for a grouped view: the per-record group inputs); for a
+ *     non-grouped view the row is the output object ORDER BY reads
+ * @param output what the view returns for an output object ({@code SELECT VALUE} returns one of its
+ *     fields); identity otherwise
  * @param order sort keys over the output row, most significant first; empty = key order
  * @param start START, 0 when absent
  * @param limit LIMIT, -1 when absent
@@ -20,6 +25,7 @@ import java.util.Objects;
 public record ViewPlan(
     String table,
     RowEvaluator rows,
+    UnaryOperator<Value> output,
     List<SortKey> order,
     long start,
     long limit,
@@ -29,6 +35,7 @@ public record ViewPlan(
   public ViewPlan {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(output, "output");
     order = List.copyOf(order);
     conjuncts = List.copyOf(conjuncts);
     Objects.requireNonNull(shareKey, "shareKey");
@@ -36,5 +43,18 @@ public record ViewPlan(
       throw new IllegalArgumentException(
           "START >= 0 and LIMIT >= 0 or -1: " + start + ", " + limit);
     }
+  }
+
+  /** A plan whose output is the row itself (every plan but {@code SELECT VALUE}). */
+  public ViewPlan(
+      String table,
+      RowEvaluator rows,
+      List<SortKey> order,
+      long start,
+      long limit,
+      GroupPlan group,
+      List<Conjunct> conjuncts,
+      String shareKey) {
+    this(table, rows, UnaryOperator.identity(), order, start, limit, group, conjuncts, shareKey);
   }
 }
