@@ -4,7 +4,11 @@ import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
 import io.spooky.ivm.merkle.MerkleTree;
+import io.spooky.ivm.plan.PlanCompiler;
+import io.spooky.ivm.plan.UnsupportedViewException;
 import io.spooky.ivm.plan.ViewPlan;
+import io.spooky.query.ast.SelectStatement;
+import io.spooky.query.parse.SurqlParser;
 import io.spooky.ivm.routing.RoutingIndex;
 import io.spooky.ivm.store.TableStore;
 import io.spooky.ivm.topk.OrderedWindow;
@@ -41,8 +45,25 @@ public final class ViewRegistry {
   private final Map<String, Set<ViewInstance>> readers = new HashMap<>();
 
   /**
+   * Registers (or replaces) view {@code viewId} for a SurrealQL {@code SELECT} and returns its
+   * current result.
+   *
+   * @throws io.spooky.query.parse.SurqlParseException when {@code surql} does not parse (with the
+   *     position)
+   * @throws UnsupportedViewException when the statement cannot be maintained incrementally
+   */
+  public ViewSnapshot register(String viewId, String surql, Map<String, Value> params) {
+    return register(viewId, SurqlParser.parse(surql), params);
+  }
+
+  /** Registers (or replaces) view {@code viewId} for a parsed statement; see {@link #register}. */
+  public ViewSnapshot register(String viewId, SelectStatement select, Map<String, Value> params) {
+    return register(viewId, PlanCompiler.compile(select, params));
+  }
+
+  /**
    * Registers (or replaces) view {@code viewId} with a compiled plan and returns its current
-   * result.
+   * result. Advanced: plans built by hand must honour {@link ViewPlan}'s contract.
    */
   public ViewSnapshot register(String viewId, ViewPlan plan) {
     unregister(viewId);
