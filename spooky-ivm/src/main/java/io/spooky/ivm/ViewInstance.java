@@ -127,6 +127,47 @@ final class ViewInstance {
     return tree;
   }
 
+  /** The operator state a snapshot needs: evaluated rows (or group inputs) and dependencies. */
+  record State(List<Map.Entry<RecordId, Value>> rows, Map<RecordId, RowReads> deps) {}
+
+  /** What one row's evaluation read: record ids and whole tables. */
+  record RowReads(Set<RecordId> ids, Set<String> tables) {}
+
+  State exportState() {
+    List<Map.Entry<RecordId, Value>> rows = new java.util.ArrayList<>();
+    if (groups != null) {
+      groups.forEachMember((id, inputs) -> rows.add(Map.entry(id, inputs)));
+    } else {
+      for (OrderedWindow.Row r : window.candidateRows()) {
+        rows.add(Map.entry((RecordId) r.key(), r.content()));
+      }
+    }
+    Map<RecordId, RowReads> d = new HashMap<>();
+    deps.forEach((base, t) -> d.put(base, new RowReads(Set.copyOf(t.ids), Set.copyOf(t.tables))));
+    return new State(rows, d);
+  }
+
+  /** Restores operator state exported by {@link #exportState} instead of evaluating the table. */
+  void importState(State state, TableStore store) {
+    for (Map.Entry<RecordId, Value> e : state.rows()) {
+      if (groups != null) {
+        groups.update(e.getKey(), e.getValue());
+      } else {
+        window.upsert(new OrderedWindow.Row(e.getKey(), sortKey(e.getValue()), e.getValue()));
+      }
+    }
+    state
+        .deps()
+        .forEach(
+            (base, r) -> {
+              Tracker t = new Tracker(store);
+              t.ids = new HashSet<>(r.ids());
+              t.tables = new HashSet<>(r.tables());
+              track(base, t);
+            });
+    flush();
+  }
+
   /** What the view returns for a window row. */
   Value output(OrderedWindow.Row row) {
     return plan.output().apply(row.content());
@@ -191,6 +232,9 @@ final class ViewInstance {
   }
 
   private void track(RecordId base, Tracker now) {
+    if (now.isEmpty() && deps.isEmpty()) {
+      return;
+    }
     Tracker old = now.isEmpty() ? deps.remove(base) : deps.put(base, now);
     if (old != null) {
       for (RecordId r : old.ids) {
@@ -219,8 +263,8 @@ final class ViewInstance {
   /** {@link Reads} over the store that remembers what it read. */
   private static final class Tracker implements Reads {
     private final TableStore store;
-    final Set<RecordId> ids = new HashSet<>(0);
-    final Set<String> tables = new HashSet<>(0);
+    Set<RecordId> ids = Set.of();
+    Set<String> tables = Set.of();
 
     Tracker(TableStore store) {
       this.store = store;
@@ -228,12 +272,18 @@ final class ViewInstance {
 
     @Override
     public Value get(RecordId id) {
+      if (ids.isEmpty()) {
+        ids = new HashSet<>();
+      }
       ids.add(id);
       return store.get(id);
     }
 
     @Override
     public NavigableMap<RecordId, Value> scan(String table) {
+      if (tables.isEmpty()) {
+        tables = new HashSet<>();
+      }
       tables.add(table);
       return store.table(table);
     }

@@ -7,11 +7,11 @@ import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.plan.PlanCompiler;
 import io.spooky.ivm.plan.UnsupportedViewException;
 import io.spooky.ivm.plan.ViewPlan;
-import io.spooky.query.ast.SelectStatement;
-import io.spooky.query.parse.SurqlParser;
 import io.spooky.ivm.routing.RoutingIndex;
 import io.spooky.ivm.store.TableStore;
 import io.spooky.ivm.topk.OrderedWindow;
+import io.spooky.query.ast.SelectStatement;
+import io.spooky.query.parse.SurqlParser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -44,6 +44,11 @@ public final class ViewRegistry {
   private final RoutingIndex<ViewInstance> routing = new RoutingIndex<>();
   private final Map<String, Set<ViewInstance>> readers = new HashMap<>();
 
+  /** The SurrealQL and parameters of each shared computation registered from SurrealQL. */
+  private final Map<ViewInstance, Definition> definitions = new HashMap<>();
+
+  private record Definition(SelectStatement select, Map<String, Value> params) {}
+
   /**
    * Registers (or replaces) view {@code viewId} for a SurrealQL {@code SELECT} and returns its
    * current result.
@@ -58,7 +63,9 @@ public final class ViewRegistry {
 
   /** Registers (or replaces) view {@code viewId} for a parsed statement; see {@link #register}. */
   public ViewSnapshot register(String viewId, SelectStatement select, Map<String, Value> params) {
-    return register(viewId, PlanCompiler.compile(select, params));
+    ViewSnapshot s = register(viewId, PlanCompiler.compile(select, params));
+    definitions.putIfAbsent(views.get(viewId), new Definition(select, Map.copyOf(params)));
+    return s;
   }
 
   /**
@@ -93,6 +100,7 @@ public final class ViewRegistry {
       shared.remove(instance.plan.shareKey());
       routing.remove(instance.plan.table(), instance.plan.conjuncts(), instance);
       readers.values().forEach(s -> s.remove(instance));
+      definitions.remove(instance);
     }
   }
 
@@ -182,6 +190,70 @@ public final class ViewRegistry {
    */
   public MerkleTree tree(String viewId) {
     return instance(viewId).tree();
+  }
+
+  /**
+   * Serializes the source tables and every view with its operator state (format in {@link
+   * RegistrySnapshot}); {@link #restore} brings it back without re-evaluating rows.
+   *
+   * @throws UnsupportedViewException if a view was registered with a hand-built plan, which has no
+   *     SurrealQL to store
+   */
+  public byte[] snapshotState() {
+    Map<RecordId, Value> records = new java.util.LinkedHashMap<>();
+    for (String t : store.tableNames()) {
+      records.putAll(store.table(t));
+    }
+    List<RegistrySnapshot.Instance> instances = new ArrayList<>();
+    for (ViewInstance v : shared.values()) {
+      Definition d = definitions.get(v);
+      if (d == null) {
+        throw new UnsupportedViewException(
+            "views " + v.viewIds + " were registered with a hand-built plan and cannot be saved");
+      }
+      instances.add(
+          new RegistrySnapshot.Instance(
+              d.select().toString(), d.params(), List.copyOf(v.viewIds), v.exportState()));
+    }
+    return RegistrySnapshot.write(records, instances);
+  }
+
+  /** A registry equal to the one {@link #snapshotState} saved: same tables, views and state. */
+  public static ViewRegistry restore(byte[] snapshot) throws CorruptSnapshotException {
+    RegistrySnapshot.Contents c = RegistrySnapshot.read(snapshot);
+    ViewRegistry reg = new ViewRegistry();
+    for (Value record : c.records()) {
+      if (!(record instanceof ObjectValue o && o.get("id") instanceof RecordId id)) {
+        throw new CorruptSnapshotException("a stored record has no record id: " + record);
+      }
+      reg.store.put(id, record);
+    }
+    for (RegistrySnapshot.Instance i : c.instances()) {
+      SelectStatement select;
+      try {
+        select = SurqlParser.parse(i.surql());
+      } catch (RuntimeException e) {
+        throw new CorruptSnapshotException("stored view does not parse: " + i.surql(), e);
+      }
+      ViewPlan plan = PlanCompiler.compile(select, i.params());
+      ViewInstance instance = reg.newInstance(plan);
+      instance.importState(i.state(), reg.store);
+      reg.definitions.put(instance, new Definition(select, i.params()));
+      for (String viewId : i.viewIds()) {
+        instance.viewIds.add(viewId);
+        reg.views.put(viewId, instance);
+      }
+    }
+    return reg;
+  }
+
+  private ViewInstance newInstance(ViewPlan plan) {
+    ViewInstance instance =
+        new ViewInstance(
+            plan, (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
+    shared.put(plan.shareKey(), instance);
+    routing.add(plan.table(), plan.conjuncts(), instance);
+    return instance;
   }
 
   /** Total row evaluations so far, over all views; for tests of routing. */

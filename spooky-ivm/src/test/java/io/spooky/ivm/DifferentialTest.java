@@ -24,7 +24,8 @@ class DifferentialTest {
     VIEWS.put(
         "range",
         "SELECT id, price, name FROM product WHERE price > 20 AND price <= 40 ORDER BY price, name");
-    VIEWS.put("link", "SELECT name, owner.name AS owner_name FROM product WHERE owner.active = true");
+    VIEWS.put(
+        "link", "SELECT name, owner.name AS owner_name FROM product WHERE owner.active = true");
     VIEWS.put(
         "subquery",
         "SELECT id, name, (SELECT VALUE id FROM product WHERE owner = $parent.id) AS products"

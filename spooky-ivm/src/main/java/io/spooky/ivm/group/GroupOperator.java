@@ -69,6 +69,13 @@ public final class GroupOperator {
     }
   }
 
+  /** Calls {@code sink} with every member record and its inputs (for snapshots). */
+  public void forEachMember(BiConsumer<RecordId, ArrayValue> sink) {
+    for (Group g : groups.values()) {
+      g.members.forEach(sink);
+    }
+  }
+
   /** Emits the rows of the groups changed since the last flush. */
   public void flush() {
     for (GroupKey k : dirty) {

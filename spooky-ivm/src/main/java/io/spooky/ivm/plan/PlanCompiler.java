@@ -93,6 +93,8 @@ public final class PlanCompiler {
       List<PathPart> at = ((Projection.Field) s.projections().get(0)).outputPath().parts();
       output = row -> ExprEvaluator.path(row, at, NO_LINKS);
     }
+    // SELECT * returns the stored record unchanged; skip rebuilding it.
+    boolean star = s.projections().size() == 1 && s.projections().get(0) instanceof Projection.All;
     return new ViewPlan(
         table.name(),
         (id, record, reads) -> {
@@ -100,7 +102,7 @@ public final class PlanCompiler {
           if (where != null && !ExprEvaluator.test(where, ctx)) {
             return null;
           }
-          return QueryEvaluator.project(s, (ObjectValue) record, ctx);
+          return star ? record : QueryEvaluator.project(s, (ObjectValue) record, ctx);
         },
         output,
         order,

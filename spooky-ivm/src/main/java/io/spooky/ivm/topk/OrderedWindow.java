@@ -37,7 +37,7 @@ public final class OrderedWindow {
    * insert {@code added} and {@code moved} rows at their indexes in ascending index order.
    *
    * @param added rows that entered the window
-   * @param removed keys of rows that left it
+   * @param removed keys of rows that left it, in their old order
    * @param updated rows in both windows whose content changed (new content)
    * @param moved rows in both windows whose sort key changed, with their new index
    */
@@ -104,6 +104,11 @@ public final class OrderedWindow {
     }
   }
 
+  /** Every candidate row, in order (in and out of the window); read-only. */
+  public java.util.Collection<Row> candidateRows() {
+    return java.util.Collections.unmodifiableCollection(sorted.values());
+  }
+
   /** The current window, in order. */
   public List<Row> window() {
     return affected ? compute() : window;
@@ -137,7 +142,12 @@ public final class OrderedWindow {
         updated.add(new Placed(i, r));
       }
     }
-    List<Value> removed = new ArrayList<>(before.keySet());
+    List<Value> removed = new ArrayList<>(before.size());
+    for (Row r : window) {
+      if (before.containsKey(r.key())) {
+        removed.add(r.key());
+      }
+    }
     window = next;
     return new Diff(added, removed, updated, moved);
   }
