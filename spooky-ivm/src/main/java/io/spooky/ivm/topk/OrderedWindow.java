@@ -37,7 +37,8 @@ public final class OrderedWindow {
    * insert {@code added} and {@code moved} rows at their indexes in ascending index order.
    *
    * @param added rows that entered the window
-   * @param removed keys of rows that left it, in their old order
+   * @param removed keys of rows that left it, in their old order (in key order when the window is
+   *     every candidate)
    * @param updated rows in both windows whose content changed (new content)
    * @param moved rows in both windows whose sort key changed, with their new index
    */
@@ -56,8 +57,19 @@ public final class OrderedWindow {
   private final TreeMap<Position, Row> sorted;
   private final Map<Value, Position> positions = new HashMap<>();
 
+  /** The window at the last flush; unused (empty) when the window is every candidate. */
   private List<Row> window = List.of();
+
   private boolean affected;
+
+  /**
+   * When the window is every candidate (no START, no LIMIT): the row of each key changed since the
+   * last flush as it was at that flush (null = absent), so the diff is computed from the changed
+   * keys alone instead of by comparing two full windows.
+   */
+  private final Map<Value, Row> changedSinceFlush = new HashMap<>();
+
+  private final boolean everything;
 
   /**
    * @param descending one flag per sort key, true for DESC
@@ -69,6 +81,7 @@ public final class OrderedWindow {
     this.start = start;
     this.limit = limit;
     this.sorted = new TreeMap<>(this::comparePositions);
+    this.everything = start == 0 && limit < 0;
   }
 
   /** Number of candidate rows (in or out of the window). */
@@ -85,6 +98,7 @@ public final class OrderedWindow {
   /** Inserts a candidate row or replaces the one with the same key. */
   public void upsert(Row row) {
     Position old = positions.get(row.key());
+    remember(row.key(), old);
     Position now = new Position(row.sortKey(), row.key());
     if (old != null) {
       touch(old);
@@ -97,6 +111,7 @@ public final class OrderedWindow {
 
   /** Removes the candidate row with this key, if any. */
   public void remove(Value key) {
+    remember(key, positions.get(key));
     Position old = positions.remove(key);
     if (old != null) {
       touch(old);
@@ -111,11 +126,69 @@ public final class OrderedWindow {
 
   /** The current window, in order. */
   public List<Row> window() {
-    return affected ? compute() : window;
+    return everything || affected ? compute() : window;
+  }
+
+  private void remember(Value key, Position old) {
+    if (everything && !changedSinceFlush.containsKey(key)) {
+      changedSinceFlush.put(key, old == null ? null : sorted.get(old));
+    }
+  }
+
+  /**
+   * The diff of a window that is every candidate, from the changed keys: O(changes × rank) rather
+   * than O(candidates), since a row's index is its rank in the sorted candidates.
+   */
+  private Diff flushEverything() {
+    List<Placed> added = new ArrayList<>();
+    List<Value> removed = new ArrayList<>();
+    List<Placed> updated = new ArrayList<>();
+    List<Placed> moved = new ArrayList<>();
+    for (Map.Entry<Value, Row> e : changedSinceFlush.entrySet()) {
+      Row old = e.getValue();
+      Position p = positions.get(e.getKey());
+      Row now = p == null ? null : sorted.get(p);
+      if (now == null) {
+        if (old != null) {
+          removed.add(e.getKey());
+        }
+        continue;
+      }
+      if (old == null) {
+        added.add(new Placed(rank(p), now));
+        continue;
+      }
+      boolean keyChanged = !sameKey(old.sortKey(), now.sortKey());
+      boolean contentChanged = !old.content().equals(now.content());
+      if (keyChanged || contentChanged) {
+        Placed placed = new Placed(rank(p), now);
+        if (keyChanged) {
+          moved.add(placed);
+        }
+        if (contentChanged) {
+          updated.add(placed);
+        }
+      }
+    }
+    changedSinceFlush.clear();
+    removed.sort(Values.order());
+    java.util.Comparator<Placed> byIndex = java.util.Comparator.comparingInt(Placed::index);
+    added.sort(byIndex);
+    updated.sort(byIndex);
+    moved.sort(byIndex);
+    return new Diff(added, removed, updated, moved);
+  }
+
+  private int rank(Position p) {
+    return sorted.headMap(p, false).size();
   }
 
   /** Ends a batch: returns how the window changed since the previous flush. */
   public Diff flush() {
+    if (everything) {
+      affected = false;
+      return flushEverything();
+    }
     if (!affected) {
       return new Diff(List.of(), List.of(), List.of(), List.of());
     }
