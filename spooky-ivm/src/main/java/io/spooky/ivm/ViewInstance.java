@@ -11,6 +11,7 @@ import io.spooky.ivm.plan.ViewPlan;
 import io.spooky.ivm.store.Reads;
 import io.spooky.ivm.store.TableStore;
 import io.spooky.ivm.topk.OrderedWindow;
+import io.spooky.query.eval.QueryEvaluationException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -44,6 +45,9 @@ final class ViewInstance {
 
   private final Map<RecordId, Set<RecordId>> readers = new HashMap<>();
   private final Map<String, Set<RecordId>> tableReaders = new HashMap<>();
+
+  /** Source records whose evaluation currently fails, with the evaluator's message. */
+  final Map<RecordId, String> failing = new HashMap<>();
 
   /** Row evaluations performed; package-private so routing tests can count work. */
   long evaluations;
@@ -202,7 +206,20 @@ final class ViewInstance {
   private void evaluate(RecordId id, Value record, TableStore store) {
     evaluations++;
     Tracker reads = new Tracker(store);
-    Value row = record.isNullish() ? null : plan.rows().evaluate(id, record, reads);
+    Value row = null;
+    if (!record.isNullish()) {
+      try {
+        row = plan.rows().evaluate(id, record, reads);
+        if (!failing.isEmpty()) {
+          failing.remove(id);
+        }
+      } catch (QueryEvaluationException e) {
+        // SurrealDB fails the whole SELECT here; the view leaves the row out and reports it.
+        failing.put(id, e.getMessage());
+      }
+    } else if (!failing.isEmpty()) {
+      failing.remove(id);
+    }
     track(id, reads);
     if (groups != null) {
       groups.update(id, row);

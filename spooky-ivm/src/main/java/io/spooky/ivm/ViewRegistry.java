@@ -185,6 +185,16 @@ public final class ViewRegistry {
   }
 
   /**
+   * Source records whose evaluation fails at run time for this view (for example arithmetic on a
+   * string), with the evaluator's message. SurrealDB fails the whole SELECT in that case; the view
+   * leaves those records out and keeps the others current, so a caller that needs SurrealDB's
+   * all-or-nothing behaviour treats a non-empty map as the view's error. Empty for a healthy view.
+   */
+  public Map<RecordId, String> failures(String viewId) {
+    return Map.copyOf(instance(viewId).failing);
+  }
+
+  /**
    * The Merkle tree of a view, for serving {@code children}/{@code members} to clients that descend
    * into differing buckets. Read it only between batches; do not modify it.
    */
