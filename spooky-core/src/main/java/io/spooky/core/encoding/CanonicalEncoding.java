@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -88,19 +87,55 @@ public final class CanonicalEncoding {
 
   /** Appends the canonical encoding of {@code v} to {@code out}. */
   public static void encode(Value v, EncodingBuffer out) {
+    // An instanceof chain, most frequent types first, measured faster than a pattern switch here.
+    if (v instanceof StringValue s) {
+      out.writeByte(STRING);
+      out.writeString(s.value());
+    } else if (v instanceof IntValue i) {
+      out.writeByte(INT);
+      out.writeVarint(zigzag(i.value()));
+    } else if (v instanceof ObjectValue o) {
+      out.writeByte(OBJECT);
+      out.writeVarint(o.fields().size());
+      // ObjectValue iterates in code point order, which is the UTF-8 byte order the format fixes;
+      // forEach reaches the sorted map without the per-entry wrappers of an entry-set iterator.
+      o.fields()
+          .forEach(
+              (key, value) -> {
+                out.writeString(key);
+                encode(value, out);
+              });
+    } else if (v instanceof ArrayValue a) {
+      out.writeByte(ARRAY);
+      List<Value> items = a.items();
+      int n = items.size();
+      out.writeVarint(n);
+      for (int i = 0; i < n; i++) {
+        encode(items.get(i), out);
+      }
+    } else if (v instanceof FloatValue f) {
+      out.writeByte(FLOAT);
+      double d = f.value();
+      out.writeLong(Double.isNaN(d) ? CANONICAL_NAN : Double.doubleToRawLongBits(d));
+    } else if (v instanceof RecordId r) {
+      out.writeByte(RECORD);
+      out.writeString(r.table());
+      encode(r.key(), out);
+    } else if (v instanceof BoolValue b) {
+      out.writeByte(b.value() ? TRUE : FALSE);
+    } else if (v instanceof DatetimeValue t) {
+      out.writeByte(DATETIME);
+      out.writeVarint(zigzag(t.value().getEpochSecond()));
+      out.writeVarint(t.value().getNano());
+    } else {
+      encodeRare(v, out);
+    }
+  }
+
+  private static void encodeRare(Value v, EncodingBuffer out) {
     switch (v) {
       case NoneValue n -> out.writeByte(NONE);
       case NullValue n -> out.writeByte(NULL);
-      case BoolValue b -> out.writeByte(b.value() ? TRUE : FALSE);
-      case IntValue i -> {
-        out.writeByte(INT);
-        out.writeVarint(zigzag(i.value()));
-      }
-      case FloatValue f -> {
-        out.writeByte(FLOAT);
-        double d = f.value();
-        out.writeLong(Double.isNaN(d) ? CANONICAL_NAN : Double.doubleToRawLongBits(d));
-      }
       case DecimalValue d -> {
         BigDecimal n = normalize(d.value());
         out.writeByte(DECIMAL);
@@ -109,40 +144,15 @@ public final class CanonicalEncoding {
         out.writeVarint(unscaled.length);
         out.write(unscaled);
       }
-      case StringValue s -> {
-        out.writeByte(STRING);
-        out.writeString(s.value());
-      }
       case DurationValue d -> {
         out.writeByte(DURATION);
         out.writeVarint(d.value().getSeconds());
         out.writeVarint(d.value().getNano());
       }
-      case DatetimeValue t -> {
-        out.writeByte(DATETIME);
-        out.writeVarint(zigzag(t.value().getEpochSecond()));
-        out.writeVarint(t.value().getNano());
-      }
       case UuidValue u -> {
         out.writeByte(UUID_TAG);
         out.writeLong(u.value().getMostSignificantBits());
         out.writeLong(u.value().getLeastSignificantBits());
-      }
-      case ArrayValue a -> {
-        out.writeByte(ARRAY);
-        out.writeVarint(a.size());
-        for (Value item : a.items()) {
-          encode(item, out);
-        }
-      }
-      case ObjectValue o -> {
-        out.writeByte(OBJECT);
-        out.writeVarint(o.fields().size());
-        // ObjectValue iterates in code point order, which is the UTF-8 byte order the format fixes.
-        for (Map.Entry<String, Value> e : o.fields().entrySet()) {
-          out.writeString(e.getKey());
-          encode(e.getValue(), out);
-        }
       }
       case GeometryValue g -> {
         out.writeByte(GEOMETRY);
@@ -154,11 +164,14 @@ public final class CanonicalEncoding {
         out.writeVarint(b.length());
         out.write(b.value());
       }
-      case RecordId r -> {
-        out.writeByte(RECORD);
-        out.writeString(r.table());
-        encode(r.key(), out);
-      }
+      case StringValue s -> throw new AssertionError("handled in encode");
+      case IntValue i -> throw new AssertionError("handled in encode");
+      case ObjectValue o -> throw new AssertionError("handled in encode");
+      case ArrayValue a -> throw new AssertionError("handled in encode");
+      case FloatValue f -> throw new AssertionError("handled in encode");
+      case RecordId r -> throw new AssertionError("handled in encode");
+      case BoolValue b -> throw new AssertionError("handled in encode");
+      case DatetimeValue t -> throw new AssertionError("handled in encode");
     }
   }
 
@@ -307,12 +320,10 @@ public final class CanonicalEncoding {
     }
 
     private Value decimal(int at) {
-      int scale;
-      long rawScale = unzigzag(varint());
-      if (rawScale < Integer.MIN_VALUE || rawScale > Integer.MAX_VALUE) {
+      long scale = unzigzag(varint());
+      if (scale < Integer.MIN_VALUE || scale > Integer.MAX_VALUE) {
         throw new CanonicalEncodingException("decimal scale out of range", at);
       }
-      scale = (int) rawScale;
       int n = count();
       if (n == 0) {
         throw new CanonicalEncodingException("empty decimal magnitude", pos);
@@ -321,9 +332,13 @@ public final class CanonicalEncoding {
       System.arraycopy(in, pos, b, 0, n);
       pos += n;
       BigInteger unscaled = new BigInteger(b);
-      BigDecimal d = new BigDecimal(unscaled, scale);
-      if (unscaled.toByteArray().length != n || !normalize(d).equals(d)) {
-        throw new CanonicalEncodingException("decimal not in normal form", at);
+      BigDecimal d = new BigDecimal(unscaled, (int) scale);
+      try {
+        if (unscaled.toByteArray().length != n || !normalize(d).equals(d)) {
+          throw new CanonicalEncodingException("decimal not in normal form", at);
+        }
+      } catch (ArithmeticException scaleOverflow) {
+        throw new CanonicalEncodingException("decimal scale overflows", at, scaleOverflow);
       }
       return Value.of(d);
     }
@@ -358,7 +373,7 @@ public final class CanonicalEncoding {
     private int count() {
       int at = pos;
       long n = varint();
-      if (n > end - pos) {
+      if (Long.compareUnsigned(n, end - pos) > 0) {
         throw new CanonicalEncodingException("length " + n + " exceeds the input", at);
       }
       return (int) n;

@@ -2,6 +2,10 @@ package io.spooky.core.encoding;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -101,48 +105,77 @@ public final class EncodingBuffer {
    */
   public void writeString(String s) {
     int n = s.length();
-    int utf8 = n;
+    if (n < 64 && writeShortAscii(s, n)) {
+      return;
+    }
+    // getBytes is vectorized for the common all-ASCII case but replaces an unpaired surrogate with
+    // a '?' byte. Then either some char took more than one byte, or the bytes contain a '?'; only
+    // in those cases is the string scanned for surrogates.
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length != s.length() || containsQuestionMark(utf8)) {
+      requireWellFormed(s);
+    }
+    writeVarint(utf8.length);
+    write(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Writes a short string that turns out to be ASCII straight into the buffer (its one-byte length
+   * first); returns false, having written nothing, at the first other char.
+   */
+  private boolean writeShortAscii(String s, int n) {
+    ensure(n + 1);
+    byte[] b = bytes;
+    int p = size + 1;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x80) {
-        if (c < 0x800) {
-          utf8 += 1;
-        } else if (Character.isHighSurrogate(c)
+        return false;
+      }
+      b[p++] = (byte) c;
+    }
+    b[size] = (byte) n;
+    size = p;
+    return true;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUESTION_MARKS = '?' * ONES;
+
+  /** Whether {@code b} contains the byte {@code '?'}, eight bytes at a time. */
+  private static boolean containsQuestionMark(byte[] b) {
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ QUESTION_MARKS;
+      if (((x - ONES) & ~x & HIGHS) != 0) {
+        return true;
+      }
+    }
+    for (; i < b.length; i++) {
+      if (b[i] == '?') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void requireWellFormed(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
             && i + 1 < n
             && Character.isLowSurrogate(s.charAt(i + 1))) {
-          utf8 += 2;
           i++;
-        } else if (Character.isSurrogate(c)) {
-          throw new IllegalArgumentException("string has an unpaired surrogate at index " + i);
         } else {
-          utf8 += 2;
+          throw new IllegalArgumentException("string has an unpaired surrogate at index " + i);
         }
       }
     }
-    writeVarint(utf8);
-    ensure(utf8);
-    byte[] b = bytes;
-    int p = size;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        b[p++] = (byte) c;
-      } else if (c < 0x800) {
-        b[p++] = (byte) (0xC0 | (c >>> 6));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isHighSurrogate(c)) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        b[p++] = (byte) (0xF0 | (cp >>> 18));
-        b[p++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
-        b[p++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        b[p++] = (byte) (0xE0 | (c >>> 12));
-        b[p++] = (byte) (0x80 | ((c >>> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-      }
-    }
-    size = p;
   }
 
   private void ensure(int extra) {

@@ -11,4 +11,10 @@ public record DurationValue(Duration value) implements Value {
       throw new IllegalArgumentException("SurrealDB durations are never negative: " + value);
     }
   }
+
+  /** The SurrealDB literal, e.g. {@code 1h30m}; see {@link Durations}. */
+  @Override
+  public String toString() {
+    return Durations.format(value);
+  }
 }

@@ -154,6 +154,9 @@ public final class Values {
 
   /** Compares strings by Unicode code point, the order of their UTF-8 encodings. */
   public static int compareStrings(String a, String b) {
+    if (a.equals(b)) {
+      return 0;
+    }
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char ca = a.charAt(i);

@@ -68,6 +68,27 @@ class CanonicalEncodingTest {
   }
 
   @Test
+  void stringsWithUnpairedSurrogatesCannotBeEncoded() {
+    for (String bad : List.of("a\uD800", "\uDC00x", "é\uD800?", "?\uDBFF")) {
+      assertThatThrownBy(() -> CanonicalEncoding.encode(Value.of(bad)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    Random r = new Random(SEED);
+    for (int i = 0; i < 200; i++) {
+      StringBuilder sb = new StringBuilder("x".repeat(r.nextInt(40)));
+      sb.insert(r.nextInt(sb.length() + 1), (char) (0xD800 + r.nextInt(0x800)));
+      String bad = sb.toString();
+      assertThatThrownBy(() -> CanonicalEncoding.encode(Value.of(bad)))
+          .as("%s seed=%d", bad, SEED)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String good : List.of("a?", "?", "é?\uD83D\uDE00", "\uD83D\uDE00", "0123456789?")) {
+      assertThat(CanonicalEncoding.decode(CanonicalEncoding.encode(Value.of(good))))
+          .isEqualTo(Value.of(good));
+    }
+  }
+
+  @Test
   void randomValuesRoundTripAndReencodeIdentically() {
     RandomValues gen = new RandomValues(SEED);
     for (int i = 0; i < 5_000; i++) {
@@ -155,7 +176,9 @@ class CanonicalEncodingTest {
             "08008094ebdc03", // nanos = 1e9
             "0d0700", // unknown geometry kind
             "0f0174" + "03", // record key of a bool
-            "0b05");
+            "0b05", // more elements than bytes
+            "0cffffffffffffffffff01", // a count that is negative as a signed 64-bit
+            "06ffffffff0f01" + "0a"); // decimal 10 at the lowest scale: normalizing overflows
     for (String h : bad) {
       assertThatThrownBy(() -> CanonicalEncoding.decode(bytes(h)))
           .as("input %s", h)
