@@ -87,18 +87,14 @@ public final class SurqlParser {
    */
   public static SelectStatement parse(String surql) {
     SurqlParser p = new SurqlParser(surql);
-    try {
-      SelectStatement s = p.select();
-      if (p.cur.kind() == Kind.SEMI) {
-        p.advance();
-      }
-      if (p.cur.kind() != Kind.EOF) {
-        throw p.unexpected("only one statement is allowed; expected end of input");
-      }
-      return s;
-    } catch (StackOverflowError e) {
-      throw new SurqlParseException("query nested too deeply", p.cur.line(), p.cur.column());
+    SelectStatement s = p.select();
+    if (p.cur.kind() == Kind.SEMI) {
+      p.advance();
     }
+    if (p.cur.kind() != Kind.EOF) {
+      throw p.unexpected("only one statement is allowed; expected end of input");
+    }
+    return s;
   }
 
   // ---------------------------------------------------------------- tokens
@@ -532,7 +528,27 @@ public final class SurqlParser {
   private static final Set<String> UNSUPPORTED_OPERATORS =
       Set.of("OUTSIDE", "INTERSECTS", "MATCHES");
 
+  /** Nesting bound: deeper input is rejected instead of exhausting the stack. */
+  private static final int MAX_DEPTH = 200;
+
+  private int depth;
+
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw errorAt(cur, "query nested too deeply (more than " + MAX_DEPTH + " levels)");
+    }
+  }
+
   private Expr expr(int minPrec) {
+    enter();
+    try {
+      return exprBody(minPrec);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr exprBody(int minPrec) {
     Expr left = unary();
     while (true) {
       if (cur.kind() == Kind.OTHER) {
@@ -566,6 +582,15 @@ public final class SurqlParser {
   }
 
   private Expr unary() {
+    enter();
+    try {
+      return unaryBody();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr unaryBody() {
     if (cur.kind() == Kind.BANG) {
       advance();
       return new Expr.Unary(UnaryOp.NOT, unary());
