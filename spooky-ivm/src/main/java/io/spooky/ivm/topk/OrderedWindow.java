@@ -1,5 +1,6 @@
 package io.spooky.ivm.topk;
 
+import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
 import io.spooky.core.value.Values;
 import java.util.ArrayList;
@@ -262,7 +263,15 @@ public final class OrderedWindow {
         return descending[i] ? -c : c;
       }
     }
-    return Values.compare(a.key(), b.key());
+    return compareKeys(a.key(), b.key());
+  }
+
+  /** Row keys: record ids of one table compare by key alone, as {@link Values#compare} would. */
+  private static int compareKeys(Value a, Value b) {
+    if (a instanceof RecordId x && b instanceof RecordId y && x.table().equals(y.table())) {
+      return Values.compare(x.key(), y.key());
+    }
+    return Values.compare(a, b);
   }
 
   private static boolean sameKey(Value[] a, Value[] b) {
