@@ -49,6 +49,12 @@ public final class ViewRegistry {
 
   private record Definition(SelectStatement select, Map<String, Value> params) {}
 
+  /** Scratch collections of {@link #apply}, reused across calls (one thread owns a registry). */
+  private final Set<ViewInstance> touched = new LinkedHashSet<>();
+
+  private final List<ViewInstance> targets = new ArrayList<>();
+  private final Set<ViewInstance> seen = new java.util.HashSet<>();
+
   /**
    * Registers (or replaces) view {@code viewId} for a SurrealQL {@code SELECT} and returns its
    * current result.
@@ -120,9 +126,7 @@ public final class ViewRegistry {
    * registration order of its views).
    */
   public List<ViewDelta> apply(List<Change> changes) {
-    Set<ViewInstance> touched = new LinkedHashSet<>();
-    List<ViewInstance> targets = new ArrayList<>();
-    Set<ViewInstance> seen = new LinkedHashSet<>();
+    touched.clear();
     for (Change c : changes) {
       Value after = withId(c.id(), c.after());
       Value before = store.put(c.id(), after);
@@ -140,7 +144,7 @@ public final class ViewRegistry {
         }
       }
     }
-    List<ViewDelta> out = new ArrayList<>();
+    List<ViewDelta> out = new ArrayList<>(touched.size());
     for (ViewInstance v : touched) {
       OrderedWindow.Diff diff = v.flush();
       if (diff.isEmpty()) {

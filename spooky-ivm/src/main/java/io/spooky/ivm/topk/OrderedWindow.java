@@ -52,6 +52,11 @@ public final class OrderedWindow {
 
   private record Position(Value[] sortKey, Value key) {}
 
+  private static final Diff NO_CHANGE = new Diff(List.of(), List.of(), List.of(), List.of());
+
+  /** The position of the window's last row at the last flush, or null when not full. */
+  private Position lastInWindow;
+
   private final boolean[] descending;
   private final long start;
   private final long limit;
@@ -191,7 +196,7 @@ public final class OrderedWindow {
       return flushEverything();
     }
     if (!affected) {
-      return new Diff(List.of(), List.of(), List.of(), List.of());
+      return NO_CHANGE;
     }
     affected = false;
     List<Row> next = compute();
@@ -223,6 +228,8 @@ public final class OrderedWindow {
       }
     }
     window = next;
+    Row last = next.isEmpty() ? null : next.get(next.size() - 1);
+    lastInWindow = last == null ? null : new Position(last.sortKey(), last.key());
     return new Diff(added, removed, updated, moved);
   }
 
@@ -250,8 +257,7 @@ public final class OrderedWindow {
       affected = true;
       return;
     }
-    Row last = window.get(window.size() - 1);
-    if (comparePositions(p, new Position(last.sortKey(), last.key())) <= 0) {
+    if (comparePositions(p, lastInWindow) <= 0) {
       affected = true;
     }
   }
