@@ -305,11 +305,15 @@ public final class ViewRegistry {
     return out;
   }
 
-  /** SurrealDB records always carry their {@code id}; add it when a producer left it out. */
+  /**
+   * The stored form of a change's after-image: SurrealDB records always carry their {@code id}
+   * (added when a producer left it out); anything that is not an object (NONE, NULL) means the
+   * record does not exist.
+   */
   private static Value withId(RecordId id, Value after) {
-    if (after instanceof ObjectValue o && !(o.get("id") instanceof RecordId)) {
-      return o.with("id", id);
+    if (!(after instanceof ObjectValue o)) {
+      return Value.NONE;
     }
-    return after;
+    return o.get("id") instanceof RecordId ? o : o.with("id", id);
   }
 }
