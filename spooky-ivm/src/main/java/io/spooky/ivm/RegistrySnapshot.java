@@ -43,7 +43,11 @@ final class RegistrySnapshot {
 
   /** One shared computation as stored. */
   record Instance(
-      String surql, Map<String, Value> params, List<String> viewIds, ViewInstance.State state) {}
+      String surql,
+      Map<String, Value> params,
+      List<String> viewIds,
+      List<Map.Entry<RecordId, Value>> rows,
+      Map<RecordId, RowSource.RowReads> deps) {}
 
   private RegistrySnapshot() {}
 
@@ -64,13 +68,13 @@ final class RegistrySnapshot {
         for (String id : i.viewIds()) {
           out.writeUTF(id);
         }
-        out.writeInt(i.state().rows().size());
-        for (Map.Entry<RecordId, Value> row : i.state().rows()) {
+        out.writeInt(i.rows().size());
+        for (Map.Entry<RecordId, Value> row : i.rows()) {
           value(out, row.getKey());
           value(out, row.getValue());
         }
-        out.writeInt(i.state().deps().size());
-        for (var d : i.state().deps().entrySet()) {
+        out.writeInt(i.deps().size());
+        for (var d : i.deps().entrySet()) {
           value(out, d.getKey());
           out.writeInt(d.getValue().ids().size());
           for (RecordId r : d.getValue().ids()) {
@@ -135,7 +139,7 @@ final class RegistrySnapshot {
           rowList.add(Map.entry((RecordId) value(in), value(in)));
         }
         int deps = in.readInt();
-        Map<RecordId, ViewInstance.RowReads> depMap = new HashMap<>();
+        Map<RecordId, RowSource.RowReads> depMap = new HashMap<>();
         for (int d = 0; d < deps; d++) {
           RecordId base = (RecordId) value(in);
           int k = in.readInt();
@@ -148,10 +152,9 @@ final class RegistrySnapshot {
           for (int j = 0; j < m; j++) {
             tables.add(in.readUTF());
           }
-          depMap.put(base, new ViewInstance.RowReads(read, tables));
+          depMap.put(base, new RowSource.RowReads(read, tables));
         }
-        out.add(
-            new Instance(surql, Map.copyOf(params), ids, new ViewInstance.State(rowList, depMap)));
+        out.add(new Instance(surql, Map.copyOf(params), ids, rowList, depMap));
       }
       return new Contents(records, out);
     } catch (IOException | RuntimeException e) {

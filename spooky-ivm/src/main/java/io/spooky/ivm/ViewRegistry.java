@@ -1,5 +1,6 @@
 package io.spooky.ivm;
 
+import io.spooky.core.digest.Digest;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
@@ -41,8 +42,9 @@ public final class ViewRegistry {
   private final TableStore store = new TableStore();
   private final Map<String, ViewInstance> views = new HashMap<>();
   private final Map<String, ViewInstance> shared = new HashMap<>();
-  private final RoutingIndex<ViewInstance> routing = new RoutingIndex<>();
-  private final Map<String, Set<ViewInstance>> readers = new HashMap<>();
+  private final Map<String, RowSource> sources = new HashMap<>();
+  private final RoutingIndex<RowSource> routing = new RoutingIndex<>();
+  private final Map<String, Set<RowSource>> readers = new HashMap<>();
 
   /** The SurrealQL and parameters of each shared computation registered from SurrealQL. */
   private final Map<ViewInstance, Definition> definitions = new HashMap<>();
@@ -50,10 +52,10 @@ public final class ViewRegistry {
   private record Definition(SelectStatement select, Map<String, Value> params) {}
 
   /** Scratch collections of {@link #apply}, reused across calls (one thread owns a registry). */
-  private final Set<ViewInstance> touched = new LinkedHashSet<>();
+  private final Set<RowSource> touched = new LinkedHashSet<>();
 
-  private final List<ViewInstance> targets = new ArrayList<>();
-  private final Set<ViewInstance> seen = new java.util.HashSet<>();
+  private final List<RowSource> targets = new ArrayList<>();
+  private final Set<RowSource> seen = new java.util.HashSet<>();
 
   /**
    * Registers (or replaces) view {@code viewId} for a SurrealQL {@code SELECT} and returns its
@@ -82,13 +84,14 @@ public final class ViewRegistry {
     unregister(viewId);
     ViewInstance instance = shared.get(plan.shareKey());
     if (instance == null) {
-      instance =
-          new ViewInstance(
-              plan,
-              (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
+      RowSource source = sources.get(plan.sourceKey());
+      if (source == null) {
+        source = newSource(plan);
+        source.initialize(store);
+      }
+      instance = new ViewInstance(plan, source);
+      instance.flush();
       shared.put(plan.shareKey(), instance);
-      routing.add(plan.table(), plan.conjuncts(), instance);
-      instance.initialize(store);
     }
     instance.viewIds.add(viewId);
     views.put(viewId, instance);
@@ -104,9 +107,14 @@ public final class ViewRegistry {
     instance.viewIds.remove(viewId);
     if (instance.viewIds.isEmpty()) {
       shared.remove(instance.plan.shareKey());
-      routing.remove(instance.plan.table(), instance.plan.conjuncts(), instance);
-      readers.values().forEach(s -> s.remove(instance));
       definitions.remove(instance);
+      RowSource source = instance.source;
+      source.consumers.remove(instance);
+      if (source.consumers.isEmpty()) {
+        sources.remove(source.plan.sourceKey());
+        routing.remove(source.plan.table(), source.plan.conjuncts(), source);
+        readers.values().forEach(s -> s.remove(source));
+      }
     }
   }
 
@@ -121,9 +129,9 @@ public final class ViewRegistry {
   }
 
   /**
-   * Applies a batch of changes in order and returns, for each view whose result changed, its delta
-   * (views in registration order of their shared computation, deltas of one computation in
-   * registration order of its views).
+   * Applies a batch of changes in order and returns, for each view whose result changed, its delta.
+   * Each change is evaluated once per shared row source it can affect; the order of the deltas is
+   * unspecified.
    */
   public List<ViewDelta> apply(List<Change> changes) {
     touched.clear();
@@ -133,11 +141,11 @@ public final class ViewRegistry {
       targets.clear();
       seen.clear();
       routing.collect(c.table(), before, after, targets);
-      Set<ViewInstance> byReads = readers.get(c.table());
+      Set<RowSource> byReads = readers.get(c.table());
       if (byReads != null) {
         targets.addAll(byReads);
       }
-      for (ViewInstance v : targets) {
+      for (RowSource v : targets) {
         if (seen.add(v)) {
           v.onChange(c.id(), store);
           touched.add(v);
@@ -145,24 +153,31 @@ public final class ViewRegistry {
       }
     }
     List<ViewDelta> out = new ArrayList<>(touched.size());
-    for (ViewInstance v : touched) {
-      OrderedWindow.Diff diff = v.flush();
-      if (diff.isEmpty()) {
-        continue;
-      }
-      List<ViewDelta.Row> added = placed(v, diff.added());
-      List<ViewDelta.Row> updated = placed(v, diff.updated());
-      List<ViewDelta.Row> moved = placed(v, diff.moved());
-      List<RecordId> removed = new ArrayList<>(diff.removed().size());
-      for (Value key : diff.removed()) {
-        removed.add(ViewInstance.memberId(new OrderedWindow.Row(key, null, null)));
-      }
-      var root = v.tree().root();
-      for (String id : v.viewIds) {
-        out.add(new ViewDelta(id, added, removed, updated, moved, root));
+    for (RowSource source : touched) {
+      for (ViewInstance v : source.consumers) {
+        delta(v, out);
       }
     }
     return out;
+  }
+
+  /** Flushes one computation and adds a delta per view when its result changed. */
+  private static void delta(ViewInstance v, List<ViewDelta> out) {
+    OrderedWindow.Diff diff = v.flush();
+    if (diff.isEmpty()) {
+      return;
+    }
+    List<ViewDelta.Row> added = placed(v, diff.added());
+    List<ViewDelta.Row> updated = placed(v, diff.updated());
+    List<ViewDelta.Row> moved = placed(v, diff.moved());
+    List<RecordId> removed = new ArrayList<>(diff.removed().size());
+    for (Value key : diff.removed()) {
+      removed.add(ViewInstance.memberId(new OrderedWindow.Row(key, null, null)));
+    }
+    Digest root = v.tree().root();
+    for (String id : v.viewIds) {
+      out.add(new ViewDelta(id, added, removed, updated, moved, root));
+    }
   }
 
   /** The current result of a view, exactly as SurrealDB returns it for the view's SELECT. */
@@ -195,7 +210,7 @@ public final class ViewRegistry {
    * all-or-nothing behaviour treats a non-empty map as the view's error. Empty for a healthy view.
    */
   public Map<RecordId, String> failures(String viewId) {
-    return Map.copyOf(instance(viewId).failing);
+    return Map.copyOf(instance(viewId).source.failing);
   }
 
   /**
@@ -227,7 +242,11 @@ public final class ViewRegistry {
       }
       instances.add(
           new RegistrySnapshot.Instance(
-              d.select().toString(), d.params(), List.copyOf(v.viewIds), v.exportState()));
+              d.select().toString(),
+              d.params(),
+              List.copyOf(v.viewIds),
+              List.copyOf(v.source.rows.entrySet()),
+              v.source.deps()));
     }
     return RegistrySnapshot.write(records, instances);
   }
@@ -250,8 +269,14 @@ public final class ViewRegistry {
         throw new CorruptSnapshotException("stored view does not parse: " + i.surql(), e);
       }
       ViewPlan plan = PlanCompiler.compile(select, i.params());
-      ViewInstance instance = reg.newInstance(plan);
-      instance.importState(i.state(), reg.store);
+      RowSource source = reg.sources.get(plan.sourceKey());
+      if (source == null) {
+        source = reg.newSource(plan);
+        source.restore(i.rows(), i.deps());
+      }
+      ViewInstance instance = new ViewInstance(plan, source);
+      instance.flush();
+      reg.shared.put(plan.shareKey(), instance);
       reg.definitions.put(instance, new Definition(select, i.params()));
       for (String viewId : i.viewIds()) {
         instance.viewIds.add(viewId);
@@ -261,27 +286,27 @@ public final class ViewRegistry {
     return reg;
   }
 
-  private ViewInstance newInstance(ViewPlan plan) {
-    ViewInstance instance =
-        new ViewInstance(
+  private RowSource newSource(ViewPlan plan) {
+    RowSource source =
+        new RowSource(
             plan, (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
-    shared.put(plan.shareKey(), instance);
-    routing.add(plan.table(), plan.conjuncts(), instance);
-    return instance;
+    sources.put(plan.sourceKey(), source);
+    routing.add(plan.table(), plan.conjuncts(), source);
+    return source;
   }
 
   /** Total row evaluations so far, over all views; for tests of routing. */
   long evaluations() {
     long n = 0;
-    for (ViewInstance v : shared.values()) {
-      n += v.evaluations;
+    for (RowSource s : sources.values()) {
+      n += s.evaluations;
     }
     return n;
   }
 
   /** Row evaluations of the computation behind one view; for tests of routing. */
   long evaluations(String viewId) {
-    return instance(viewId).evaluations;
+    return instance(viewId).source.evaluations;
   }
 
   TableStore store() {

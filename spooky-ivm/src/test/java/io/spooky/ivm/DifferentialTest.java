@@ -21,6 +21,10 @@ class DifferentialTest {
 
   static {
     VIEWS.put("top", "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 3");
+    // Same WHERE and SELECT as "top": shares its row source, with another order and window.
+    VIEWS.put(
+        "topCheapest", "SELECT * FROM product WHERE category = $c ORDER BY price LIMIT 2 START 1");
+    VIEWS.put("topAll", "SELECT * FROM product WHERE category = $c");
     VIEWS.put(
         "range",
         "SELECT id, price, name FROM product WHERE price > 20 AND price <= 40 ORDER BY price, name");

@@ -57,7 +57,12 @@ public final class PlanCompiler {
           "live views select FROM one table, not from a list of record ids: " + s.from());
     }
     Map<String, Value> bound = Map.copyOf(params);
-    String shareKey = s + " " + ContentDigest.of(ObjectValue.of(new TreeMap<>(bound))).hex();
+    String paramsDigest = ContentDigest.of(ObjectValue.of(new TreeMap<>(bound))).hex();
+    String shareKey = s + " " + paramsDigest;
+    SelectStatement unordered =
+        new SelectStatement(
+            s.projections(), s.value(), s.from(), s.where(), List.of(), null, null, s.group());
+    String sourceKey = unordered + " " + paramsDigest;
     List<SortKey> order = new ArrayList<>();
     for (OrderKey k : s.order()) {
       List<PathPart> parts = k.path().parts();
@@ -79,7 +84,8 @@ public final class PlanCompiler {
           limit,
           groupPlan(s),
           conjuncts,
-          shareKey);
+          shareKey,
+          sourceKey);
     }
     for (Projection p : s.projections()) {
       if (p instanceof Projection.Field f && containsAggregate(f.expr())) {
@@ -110,7 +116,8 @@ public final class PlanCompiler {
         limit,
         null,
         conjuncts,
-        shareKey);
+        shareKey,
+        sourceKey);
   }
 
   private static RowEvaluator groupInputs(SelectStatement s, Map<String, Value> bound) {

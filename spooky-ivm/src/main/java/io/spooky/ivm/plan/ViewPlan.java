@@ -21,6 +21,9 @@ import java.util.function.UnaryOperator;
  * @param group how rows fold into groups, or null
  * @param conjuncts necessary conditions on top-level fields, for routing (may be empty)
  * @param shareKey views with equal share keys are the same computation and share one instance
+ * @param sourceKey plans with equal source keys have the same table and {@code rows} evaluator and
+ *     share its evaluations (they may differ in order, start, limit); equals {@code shareKey} when
+ *     nothing is known
  */
 public record ViewPlan(
     String table,
@@ -31,7 +34,8 @@ public record ViewPlan(
     long limit,
     GroupPlan group,
     List<Conjunct> conjuncts,
-    String shareKey) {
+    String shareKey,
+    String sourceKey) {
   public ViewPlan {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(rows, "rows");
@@ -39,13 +43,17 @@ public record ViewPlan(
     order = List.copyOf(order);
     conjuncts = List.copyOf(conjuncts);
     Objects.requireNonNull(shareKey, "shareKey");
+    Objects.requireNonNull(sourceKey, "sourceKey");
     if (start < 0 || limit < -1) {
       throw new IllegalArgumentException(
           "START >= 0 and LIMIT >= 0 or -1: " + start + ", " + limit);
     }
   }
 
-  /** A plan whose output is the row itself (every plan but {@code SELECT VALUE}). */
+  /**
+   * A plan whose output is the row itself (every plan but {@code SELECT VALUE}) and that shares
+   * evaluations only with plans of the same share key.
+   */
   public ViewPlan(
       String table,
       RowEvaluator rows,
@@ -55,6 +63,16 @@ public record ViewPlan(
       GroupPlan group,
       List<Conjunct> conjuncts,
       String shareKey) {
-    this(table, rows, UnaryOperator.identity(), order, start, limit, group, conjuncts, shareKey);
+    this(
+        table,
+        rows,
+        UnaryOperator.identity(),
+        order,
+        start,
+        limit,
+        group,
+        conjuncts,
+        shareKey,
+        shareKey);
   }
 }
