@@ -309,10 +309,6 @@ public final class ViewRegistry {
     return instance(viewId).source.evaluations;
   }
 
-  TableStore store() {
-    return store;
-  }
-
   private ViewInstance instance(String viewId) {
     ViewInstance v = views.get(viewId);
     if (v == null) {

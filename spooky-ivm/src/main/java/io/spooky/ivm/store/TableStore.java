@@ -71,13 +71,4 @@ public final class TableStore {
     Value old = t.put(id, value);
     return old == null ? Value.NONE : old;
   }
-
-  /** Total number of records. */
-  public int size() {
-    int n = 0;
-    for (var t : tables.values()) {
-      n += t.size();
-    }
-    return n;
-  }
 }

@@ -90,17 +90,6 @@ public final class OrderedWindow {
     this.everything = start == 0 && limit < 0;
   }
 
-  /** Number of candidate rows (in or out of the window). */
-  public int candidates() {
-    return sorted.size();
-  }
-
-  /** The candidate row with this key, or null. */
-  public Row get(Value key) {
-    Position p = positions.get(key);
-    return p == null ? null : sorted.get(p);
-  }
-
   /** Inserts a candidate row or replaces the one with the same key. */
   public void upsert(Row row) {
     Position old = positions.get(row.key());
@@ -123,11 +112,6 @@ public final class OrderedWindow {
       touch(old);
       sorted.remove(old);
     }
-  }
-
-  /** Every candidate row, in order (in and out of the window); read-only. */
-  public java.util.Collection<Row> candidateRows() {
-    return java.util.Collections.unmodifiableCollection(sorted.values());
   }
 
   /** The current window, in order. */
