@@ -16,6 +16,10 @@ import java.util.Map;
  * {@code ⟩} and {@code \} escaped by a backslash: {@code user:tobie}, {@code user:⟨123⟩}, {@code
  * user:⟨john doe⟩}. Int keys print as numbers ({@code user:123}), uuid keys as {@code u'…'}, array
  * and object keys as SurrealQL literals ({@code temp:['London', d'2022-08-29T08:03:39Z']}).
+ *
+ * <p>This is SurrealDB 3.0's default rendering. SurrealDB can instead print escaped record id parts
+ * in backticks (its {@code ACCESSIBLE_OUTPUT} setting, and the default of later development
+ * versions); a client comparing record id strings should compare parsed ids, not text.
  */
 public final class SurrealQl {
   private SurrealQl() {}

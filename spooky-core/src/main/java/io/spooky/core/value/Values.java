@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * SurrealDB's comparison rules over {@link Value}s: the total order used by {@code ORDER BY} and by
@@ -44,8 +45,8 @@ import java.util.Map;
  * </ul>
  *
  * <p>{@link #equal} is exactly {@code compare(a, b) == 0}, and {@link #hashCode(Value)} is
- * consistent with it, so values can key hash maps that group by SurrealDB equality (wrap them, or
- * use {@link #hashCode(Value)} and {@link #equal} directly). All methods are pure and thread-safe.
+ * consistent with it, so values can key hash maps that group by SurrealDB equality: wrap them in
+ * {@link Key}. All methods are pure and thread-safe.
  */
 public final class Values {
   private static final Comparator<Value> ORDER = Values::compare;
@@ -59,6 +60,32 @@ public final class Values {
   private static final long EXACT_LONG_LIMIT = 1L << 53;
 
   private Values() {}
+
+  /**
+   * A value wrapped for hash-based collections under SurrealDB equality: {@code new Key(1)} and
+   * {@code new Key(1.0f)} are equal map keys, and keys sort in SurrealDB's order. Use it for
+   * grouping and hash indexes; plain {@link Value}s as keys are type-strict.
+   */
+  public record Key(Value value) implements Comparable<Key> {
+    public Key {
+      Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && Values.equal(value, k.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return Values.hashCode(value);
+    }
+
+    @Override
+    public int compareTo(Key other) {
+      return Values.compare(value, other.value);
+    }
+  }
 
   /** SurrealDB's total order over values, as a comparator. */
   public static Comparator<Value> order() {

@@ -94,6 +94,20 @@ class ValuesTest {
   }
 
   @Test
+  void keysGroupBySurrealEquality() {
+    java.util.Map<Values.Key, Integer> groups = new java.util.HashMap<>();
+    for (Value v : List.of(Value.of(1L), Value.of(1.0), dec("1.00"), Value.of(2L), Value.of("1"))) {
+      groups.merge(new Values.Key(v), 1, Integer::sum);
+    }
+    assertThat(groups)
+        .containsEntry(new Values.Key(Value.of(1L)), 3)
+        .containsEntry(new Values.Key(Value.of(2.0)), 1)
+        .containsEntry(new Values.Key(Value.of("1")), 1)
+        .hasSize(3);
+    assertThat(new Values.Key(Value.of(1L))).isLessThan(new Values.Key(Value.of("1")));
+  }
+
+  @Test
   void stringsCompareByCodePointNotUtf16Unit() {
     String bmpHigh = "\uFFFD";
     String astral = "\uD83D\uDE00";
