@@ -30,9 +30,8 @@ function readHead(buf, pos) {
     if (next + size > buf.length) throw new FrameError('truncated CBOR item');
     arg = 0;
     for (let i = 0; i < size; i++) arg = arg * 256 + buf[next + i];
-    // Only lengths and counts (majors 2-5) position the scan; integers, tags and floats (majors
-    // 0, 1, 6, 7) may use all 64 bits.
-    if (arg > Number.MAX_SAFE_INTEGER && major >= 2 && major <= 5) throw new FrameError('CBOR length out of range');
+    // Only lengths must be exact; for integers, floats and tags the argument is skipped unread.
+    if (major >= 2 && major <= 5 && arg > Number.MAX_SAFE_INTEGER) throw new FrameError('CBOR length out of range');
     next += size;
   } else if (info === 31 && major >= 2 && major <= 5) {
     arg = INDEFINITE;
@@ -111,9 +110,15 @@ export function head(major, arg) {
   if (arg < 24) return Buffer.from([base | arg]);
   if (arg < 0x100) return Buffer.from([base | 24, arg]);
   if (arg < 0x10000) return Buffer.from([base | 25, arg >> 8, arg & 0xff]);
-  const b = Buffer.alloc(5);
-  b[0] = base | 26;
-  b.writeUInt32BE(arg, 1);
+  if (arg <= 0xffffffff) {
+    const b = Buffer.alloc(5);
+    b[0] = base | 26;
+    b.writeUInt32BE(arg, 1);
+    return b;
+  }
+  const b = Buffer.alloc(9);
+  b[0] = base | 27;
+  b.writeBigUInt64BE(BigInt(arg), 1);
   return b;
 }
 

@@ -12,7 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { decode } from '@surrealdb/cbor';
-import { FrameError, array, errorValue, head, isAbsent, map, readMap, text, uuid, uuidKey } from './frames.mjs';
+import { array, errorValue, head, isAbsent, map, readMap, text, uuid, uuidKey } from './frames.mjs';
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
@@ -21,8 +21,9 @@ const INVALID_REQUEST = -32600;
 const UNROUTED_GRACE_MS = 2000;
 
 /**
- * Methods that read or change session state. They wait for every earlier request of the
- * connection, and later requests wait for them, so a pipelined `use` then `query` runs in order.
+ * Methods that change session state, and queries that change it or the schema. They wait for every
+ * earlier request of the connection, and later requests wait for them, so a pipelined `use` then
+ * `query` (or `DEFINE TABLE` then `live`) runs in order. Other requests run concurrently.
  */
 const SESSION_METHODS = new Set([
   'use', 'signin', 'signup', 'authenticate', 'invalidate', 'let', 'set', 'unset', 'reset',
@@ -143,15 +144,14 @@ export class RpcConnection {
     this.#router = router;
     this.#log = log;
     router.addSession(this.#sessionKey, this);
-    this.#barrier = this.#call('attach', this.#session).then(
-      (out) => {
-        if (errorOf(out)) throw new Error(`attach failed: ${describe(out)}`);
-      },
-      (err) => {
-        this.#log(`cannot attach a session: ${err.message}`);
+    this.#barrier = this.#call('attach', this.#session)
+      .then((out) => {
+        if (errorOf(out)) throw new Error(describe(out));
+      })
+      .catch((err) => {
+        this.#log(`cannot attach a session: ${err?.message ?? err}`);
         ws.close(1011, 'devdb: cannot create a session');
-      },
-    );
+      });
   }
 
   /** Sends a notification frame to the client unless it has gone. */
@@ -171,9 +171,8 @@ export class RpcConnection {
     try {
       request = parseRequest(frame);
     } catch (err) {
-      // FrameError from the framing, CborError (not an Error subclass) from @surrealdb/cbor.
-      const message = err instanceof FrameError ? err.message : (err?.message ?? String(err));
-      this.#reply(undefined, errorValue(PARSE_ERROR, `Parse error: ${message}`), true);
+      // A FrameError from the framing, or a CborError (not an Error subclass) from @surrealdb/cbor.
+      this.#reply(undefined, errorValue(PARSE_ERROR, `Parse error: ${err?.message ?? String(err)}`), true);
       return;
     }
     if (request.error) {
@@ -213,7 +212,12 @@ export class RpcConnection {
       this.#reply(request.id, error, true);
       return;
     }
-    const learnt = this.#learn(request, explicit, session, out);
+    let learnt = [];
+    try {
+      learnt = this.#learn(request, explicit, session, out);
+    } catch (err) {
+      this.#log(`cannot track the effects of '${request.method}': ${err?.message ?? err}`);
+    }
     if (request.method === 'sessions') out = this.#ownSessions(out);
     this.#reply(request.id, out, false);
     for (const key of learnt) this.#router.flush(key);
@@ -258,7 +262,7 @@ export class RpcConnection {
         }
         break;
       case 'kill': {
-        const params = decode(request.fields.get('params'));
+        const params = request.fields.has('params') ? decode(request.fields.get('params')) : undefined;
         if (Array.isArray(params)) this.#lives.delete(uuidKey(params[0]));
         break;
       }
@@ -327,10 +331,16 @@ function parseRequest(frame) {
   return { id, method, entries, fields, session: fields.get('session') };
 }
 
+/** The SurrealQL text of a `query` request, or '' when its params hold none. */
 function queryText(request) {
   if (request.text === undefined) {
-    const params = request.fields.get('params');
-    const decoded = params ? decode(params) : undefined;
+    let decoded;
+    try {
+      const params = request.fields.get('params');
+      decoded = params ? decode(params) : undefined;
+    } catch {
+      decoded = undefined; // the engine reports malformed params itself
+    }
     request.text = Array.isArray(decoded) && typeof decoded[0] === 'string' ? decoded[0] : '';
   }
   return request.text;

@@ -74,10 +74,10 @@ export async function startServer({ host = '127.0.0.1', port = 8000, storage = '
     }
   });
 
-  const connections = new Set();
+  const cleanups = new Set(); // connections releasing their sessions and live queries
+  let closing;
   wss.on('connection', (ws) => {
     const conn = new RpcConnection(ws, engine, router, log);
-    connections.add(conn);
     ws.on('message', (data, isBinary) => conn.onMessage(data, isBinary));
     ws.on('error', (err) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
@@ -87,8 +87,12 @@ export async function startServer({ host = '127.0.0.1', port = 8000, storage = '
       }
     });
     ws.on('close', () => {
-      connections.delete(conn);
-      conn.close().catch((err) => log(`cleanup of a connection failed: ${err?.message ?? err}`));
+      const cleanup = conn.close()
+        .catch((err) => {
+          if (!closing) log(`cleanup of a connection failed: ${err?.message ?? err}`);
+        })
+        .finally(() => cleanups.delete(cleanup));
+      cleanups.add(cleanup);
     });
   });
 
@@ -100,7 +104,6 @@ export async function startServer({ host = '127.0.0.1', port = 8000, storage = '
     });
   });
 
-  let closing;
   const close = () => {
     closing ??= (async () => {
       httpServer.close();
@@ -112,6 +115,7 @@ export async function startServer({ host = '127.0.0.1', port = 8000, storage = '
       await Promise.race([drained, delay(500)]);
       for (const ws of wss.clients) ws.terminate();
       httpServer.closeAllConnections?.();
+      await Promise.race([Promise.allSettled([...cleanups]), delay(500)]);
       await engine.free();
       await Promise.race([pump, delay(200)]);
     })();

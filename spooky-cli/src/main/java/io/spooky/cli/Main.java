@@ -1,8 +1,8 @@
 package io.spooky.cli;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entry point of the {@code spooky} command. Dispatches the first argument to a subcommand; each
@@ -12,28 +12,33 @@ import java.util.List;
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     System.exit(run(List.of(args), System.out, System.err));
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
+  /** The subcommands by name; {@code devdb} reaches here only when the launcher is bypassed. */
+  static Map<String, Command> commands() {
+    Command dev = new DevCommand();
+    Command version =
+        (args, out, err) -> {
+          out.println("spooky " + version());
+          return 0;
+        };
+    return Map.of("dev", dev, "devdb", dev, "version", version, "--version", version);
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
     if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("help")) {
       out.print(usage());
       return 0;
     }
-    String command = args.getFirst();
-    List<String> rest = args.subList(1, args.size());
-    return switch (command) {
-      case "version", "--version" -> {
-        out.println("spooky " + version());
-        yield 0;
-      }
-      default -> {
-        err.println("spooky: unknown command '" + command + "'. Run 'spooky --help'.");
-        err.println("arguments: " + Arrays.toString(rest.toArray()));
-        yield 2;
-      }
-    };
+    String name = args.getFirst();
+    Command command = commands().get(name);
+    if (command == null) {
+      err.println("spooky: unknown command '" + name + "'. Run 'spooky --help'.");
+      return 2;
+    }
+    return command.run(args.subList(1, args.size()), out, err);
   }
 
   static String version() {
@@ -48,8 +53,9 @@ public final class Main {
         Usage: spooky <command> [options]
 
         Commands:
-          dev        start everything on embedded defaults (dev SurrealDB, ...)
-          devdb      start the dev SurrealDB  [--bind 127.0.0.1:8000] [--storage memory|PATH]
+          dev        start everything on embedded defaults (dev SurrealDB, ...) and print how to
+                     connect  [--bind 127.0.0.1:8000] [--storage memory|PATH] [--user root --pass root]
+          devdb      start the dev SurrealDB alone (same flags)
           test       run every test of every module (launcher only)
           version    print the version
         """;

@@ -267,8 +267,8 @@ public final class DevDbProcess implements AutoCloseable {
         throw new DevDbException(
             "no dev SurrealDB at " + server + " (is " + root + " the repository?)");
       }
-      Path log = inheritStderr ? null : (logFile != null ? logFile : defaultLogFile());
-      NodeTools.ensureDependencies(devdb, log);
+      Path stderrLog = inheritStderr ? null : (logFile != null ? logFile : defaultLogFile());
+      NodeTools.ensureDependencies(devdb, stderrLog);
 
       List<String> command = new ArrayList<>();
       command.add(NodeTools.node());
@@ -283,10 +283,10 @@ public final class DevDbProcess implements AutoCloseable {
       command.add(password);
       ProcessBuilder pb = new ProcessBuilder(command).directory(devdb.toFile());
       pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-      if (log == null) {
+      if (stderrLog == null) {
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
       } else {
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()));
       }
       Process process;
       try {
@@ -296,7 +296,7 @@ public final class DevDbProcess implements AutoCloseable {
       }
       try {
         process.getOutputStream().close();
-        Matcher listening = awaitListening(process, log);
+        Matcher listening = awaitListening(process, stderrLog);
         String boundHost = listening.group(2);
         int boundPort = Integer.parseInt(listening.group(3));
         DevDbProcess db =
@@ -307,20 +307,20 @@ public final class DevDbProcess implements AutoCloseable {
                 listening.group(5),
                 username,
                 password,
-                Optional.ofNullable(log));
+                Optional.ofNullable(stderrLog));
         try {
           awaitHealthy(db);
         } catch (RuntimeException e) {
           db.close();
           throw e;
         }
-        DevDbProcess.log.info(
+        log.info(
             "event=devdb_started url={} pid={} storage={} surrealdb={} log={}",
             db.rpcUrl,
             process.pid(),
             storage,
             db.version,
-            log == null ? "stderr" : log);
+            stderrLog == null ? "stderr" : stderrLog);
         return db;
       } catch (IOException | RuntimeException e) {
         process.destroyForcibly();
@@ -331,42 +331,40 @@ public final class DevDbProcess implements AutoCloseable {
       }
     }
 
-    private Matcher awaitListening(Process process, Path log) throws IOException {
+    private Matcher awaitListening(Process process, Path stderrLog) {
       CompletableFuture<Matcher> found = new CompletableFuture<>();
-      Thread reader =
-          Thread.ofPlatform()
-              .daemon()
-              .name("devdb-stdout")
-              .start(
-                  () -> {
-                    try (BufferedReader in =
-                        new BufferedReader(
-                            new InputStreamReader(
-                                process.getInputStream(), StandardCharsets.UTF_8))) {
-                      String line;
-                      while ((line = in.readLine()) != null) {
-                        Matcher m = LISTENING.matcher(line);
-                        if (!found.isDone() && m.matches()) {
-                          found.complete(m);
-                        }
-                      }
-                    } catch (IOException e) {
-                      found.completeExceptionally(e);
+      // Keeps draining stdout after the port is known, so the child never blocks on a full pipe.
+      Thread.ofPlatform()
+          .daemon()
+          .name("devdb-stdout")
+          .start(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = in.readLine()) != null) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (!found.isDone() && m.matches()) {
+                      found.complete(m);
                     }
-                    found.completeExceptionally(new IOException("stdout closed"));
-                  });
+                  }
+                } catch (IOException e) {
+                  found.completeExceptionally(e);
+                }
+                found.completeExceptionally(new IOException("stdout closed"));
+              });
       try {
         return found.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        throw new DevDbException(exitMessage(process, log), e.getCause());
+        throw new DevDbException(exitMessage(process, stderrLog), e.getCause());
       } catch (TimeoutException e) {
         throw new DevDbException(
-            "dev SurrealDB did not report its port within " + startupTimeout + logHint(log), e);
+            "dev SurrealDB did not report its port within " + startupTimeout + logHint(stderrLog),
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new DevDbException("interrupted while starting the dev SurrealDB", e);
-      } finally {
-        assert reader.isDaemon() : "the stdout drain must never keep the JVM alive";
       }
     }
 

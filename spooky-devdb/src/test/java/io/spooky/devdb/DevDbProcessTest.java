@@ -59,7 +59,7 @@ class DevDbProcessTest {
   }
 
   @Test
-  void keepsDataOnDiskAcrossRestarts(@TempDir Path dir) throws Exception {
+  void startsOnADirectoryAndRestartsOnIt(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
     try (DevDbProcess db = DevDbProcess.builder().storage(data.toString()).start()) {
       assertThat(get(db.httpUrl().resolve("/health")).statusCode()).isEqualTo(200);

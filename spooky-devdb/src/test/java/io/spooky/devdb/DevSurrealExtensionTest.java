@@ -11,15 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 @DevSurreal
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DevSurrealExtensionTest {
   private final DevSurrealEndpoint fromConstructor;
-  private static DevSurrealEndpoint fromBeforeAll;
+  private DevSurrealEndpoint fromBeforeAll;
   private DevSurrealEndpoint fromBeforeEach;
 
   DevSurrealExtensionTest(DevSurrealEndpoint db) {
@@ -27,7 +29,7 @@ class DevSurrealExtensionTest {
   }
 
   @BeforeAll
-  static void beforeAll(DevSurrealEndpoint db) {
+  void beforeAll(DevSurrealEndpoint db) {
     fromBeforeAll = db;
   }
 
@@ -103,15 +105,24 @@ class DevSurrealExtensionTest {
         Map.of("class", cls, "database", db.database(), "url", db.rpcUrl().toString()));
   }
 
+  /** Default lifecycle: a new instance, built through an injecting constructor, per test. */
   @DevSurreal
   static class FixtureA {
+    private final DevSurrealEndpoint injected;
+
+    FixtureA(DevSurrealEndpoint db) {
+      this.injected = db;
+    }
+
     @Test
     void first(DevSurrealEndpoint db, TestReporter reporter) {
+      assertThat(db).isEqualTo(injected);
       report(reporter, "A", db);
     }
 
     @Test
     void second(DevSurrealEndpoint db, TestReporter reporter) {
+      assertThat(db).isEqualTo(injected);
       report(reporter, "A", db);
     }
   }

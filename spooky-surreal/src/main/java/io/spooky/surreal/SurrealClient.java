@@ -79,6 +79,7 @@ public final class SurrealClient implements AutoCloseable {
   private final Set<LiveSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, Value> lets = new ConcurrentHashMap<>();
   private final ReentrantLock sendLock = new ReentrantLock();
+  private final AtomicInteger subscribing = new AtomicInteger();
 
   private volatile CompletableFuture<Link> link = new CompletableFuture<>();
   private volatile Optional<String[]> nsDb = Optional.empty();
@@ -106,9 +107,12 @@ public final class SurrealClient implements AutoCloseable {
 
   private SurrealClient(SurrealConfig config) {
     this.config = config;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("surreal-timer").unstarted(r));
+    java.util.concurrent.ScheduledThreadPoolExecutor t =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("surreal-timer").unstarted(r));
+    // Requests usually answer long before their timeout: drop their timers at once.
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
     this.workers =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("surreal-", 0).factory());
     this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
@@ -319,17 +323,36 @@ public final class SurrealClient implements AutoCloseable {
 
   private LiveSubscription subscribe(java.util.function.Supplier<CompletableFuture<UUID>> starter) {
     LiveSubscription sub = new LiveSubscription(this, starter, config.liveQueueCapacity());
-    UUID id = await(sub.start());
-    register(sub, id);
+    startAndRegister(sub);
     subscriptions.add(sub);
     return sub;
   }
 
+  /**
+   * Starts a live query and routes its notifications to {@code sub}. Notifications that overtake
+   * the answer carrying the live query's id are parked in {@code early} while any start is in
+   * progress, and dropped otherwise (they belong to killed live queries).
+   */
+  private void startAndRegister(LiveSubscription sub) {
+    subscribing.incrementAndGet();
+    try {
+      register(sub, await(sub.start()));
+    } finally {
+      if (subscribing.decrementAndGet() == 0) {
+        synchronized (early) {
+          early.clear();
+        }
+      }
+    }
+  }
+
   private void register(LiveSubscription sub, UUID id) {
-    liveById.put(id, sub);
-    List<Notification> before = early.remove(id);
-    if (before != null) {
-      before.forEach(sub::deliver);
+    synchronized (early) {
+      liveById.put(id, sub);
+      List<Notification> before = early.remove(id);
+      if (before != null) {
+        before.forEach(sub::deliver);
+      }
     }
   }
 
@@ -405,6 +428,7 @@ public final class SurrealClient implements AutoCloseable {
     failPending(g -> true, "client closed");
     timer.shutdownNow();
     workers.shutdownNow();
+    http.shutdownNow();
   }
 
   // ---------------------------------------------------------------- machinery
@@ -427,14 +451,16 @@ public final class SurrealClient implements AutoCloseable {
     }
     Pending p = new Pending(method, new CompletableFuture<>(), new int[] {-1});
     pending.put(id, p);
-    timer.schedule(
-        () -> {
-          if (pending.remove(id, p)) {
-            p.future.completeExceptionally(new SurrealTimeoutException(method, timeout));
-          }
-        },
-        timeout.toNanos(),
-        TimeUnit.NANOSECONDS);
+    java.util.concurrent.ScheduledFuture<?> timeoutTask =
+        timer.schedule(
+            () -> {
+              if (pending.remove(id, p)) {
+                p.future.completeExceptionally(new SurrealTimeoutException(method, timeout));
+              }
+            },
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+    p.future.whenComplete((v, e) -> timeoutTask.cancel(false));
     target.whenComplete(
         (l, err) -> {
           if (err != null) {
@@ -527,8 +553,7 @@ public final class SurrealClient implements AutoCloseable {
       if (old != null) {
         liveById.remove(old, sub);
       }
-      UUID fresh = await(sub.start());
-      register(sub, fresh);
+      startAndRegister(sub);
       sub.deliver(new Notification.Gap(Notification.GapReason.RECONNECTED));
     }
   }
@@ -552,7 +577,11 @@ public final class SurrealClient implements AutoCloseable {
         config.endpoint(),
         l.generation,
         why);
-    workers.execute(this::reconnectLoop);
+    try {
+      workers.execute(this::reconnectLoop);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("event=reconnect_skipped reason=closed");
+    }
   }
 
   private void reconnectLoop() {
@@ -676,13 +705,21 @@ public final class SurrealClient implements AutoCloseable {
     LiveSubscription sub = liveById.get(uuid.value());
     if (sub != null) {
       sub.deliver(note);
+      if (note instanceof Notification.Killed) {
+        // Ended on the server: never re-created after a reconnect.
+        liveById.remove(uuid.value(), sub);
+        subscriptions.remove(sub);
+      }
       return;
     }
     // The live call's answer may still be on its way: keep a bounded number for registration.
-    if (early.size() < MAX_EARLY_NOTIFICATIONS) {
-      early
-          .computeIfAbsent(uuid.value(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-          .add(note);
+    synchronized (early) {
+      sub = liveById.get(uuid.value());
+      if (sub != null) {
+        sub.deliver(note);
+      } else if (subscribing.get() > 0 && early.size() < MAX_EARLY_NOTIFICATIONS) {
+        early.computeIfAbsent(uuid.value(), k -> new ArrayList<>()).add(note);
+      }
     }
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
-import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
 import io.spooky.devdb.DevSurreal;
 import io.spooky.devdb.DevSurrealEndpoint;
@@ -177,20 +176,44 @@ class SurrealClientTest {
         s.create(RecordId.of("feed", 1), Map.of("n", 5));
         s.merge(RecordId.of("feed", 1), Map.of("n", 50));
         s.delete(RecordId.of("feed", 1));
+        // The engine may deliver the notifications of consecutive transactions out of order
+        // (observed with SurrealDB 3.0.2 in devdb), so only the set is asserted.
         assertThat(actions(all, 3))
-            .containsExactly(
+            .containsExactlyInAnyOrder(
                 Notification.Action.CREATE, Notification.Action.UPDATE, Notification.Action.DELETE);
-        Notification.Change first = (Notification.Change) big.poll(Duration.ofSeconds(5));
-        assertThat(first.record()).isEqualTo(RecordId.of("feed", 1));
-        assertThat(((ObjectValue) first.result()).get("n")).isEqualTo(Value.of(50));
+        List<Notification.Change> filtered = changes(big, 2);
+        assertThat(filtered).allMatch(c -> c.record().equals(RecordId.of("feed", 1)));
+        assertThat(filtered)
+            .allMatch(c -> ((ObjectValue) c.result()).get("n").equals(Value.of(50)));
+        assertThat(filtered)
+            .extracting(Notification.Change::action)
+            .contains(Notification.Action.DELETE);
         all.close();
         s.create(RecordId.of("feed", 2), Map.of("n", 1));
         s.create(RecordId.of("feed", 3), Map.of("n", 100));
-        // "big" sees feed:3 after feed:1's delete; "all", killed, sees nothing more.
-        List<Notification.Action> rest = actions(big, 2);
-        assertThat(rest).containsExactly(Notification.Action.DELETE, Notification.Action.CREATE);
+        // "big" sees only feed:3 (feed:2 fails its WHERE); "all", killed, sees nothing more.
+        Notification.Change third = changes(big, 1).get(0);
+        assertThat(third.action()).isEqualTo(Notification.Action.CREATE);
+        assertThat(third.record()).isEqualTo(RecordId.of("feed", 3));
         assertThat(all.poll(Duration.ofMillis(200))).isNull();
       }
+    }
+  }
+
+  @Test
+  void killEndsALiveQueryAndUnknownTablesAreTypedErrors(DevSurrealEndpoint db) throws Exception {
+    try (SurrealClient s = DevClients.connect(db)) {
+      s.query("DEFINE TABLE killed SCHEMALESS");
+      LiveSubscription sub = s.live("killed");
+      s.kill(sub.id());
+      s.create(RecordId.of("killed", 1), Map.of());
+      assertThat(sub.poll(Duration.ofSeconds(5))).isEqualTo(new Notification.Killed());
+      assertThat(sub.poll(Duration.ofMillis(200))).isNull();
+      assertThatThrownBy(() -> s.kill(sub.id())).isInstanceOf(RpcException.class);
+      assertThatThrownBy(() -> s.select("no_such_table"))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.kind()).isEqualTo("NotFound"));
+      assertThat(s.select(RecordId.of("killed", 1))).isInstanceOf(ObjectValue.class);
     }
   }
 
@@ -253,6 +276,17 @@ class SurrealClientTest {
     }
   }
 
+  private static List<Notification.Change> changes(LiveSubscription sub, int n)
+      throws InterruptedException {
+    List<Notification.Change> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Notification got = sub.poll(Duration.ofSeconds(5));
+      assertThat(got).as("notification %d of %d", i, n).isInstanceOf(Notification.Change.class);
+      out.add((Notification.Change) got);
+    }
+    return out;
+  }
+
   private static List<Notification.Action> actions(LiveSubscription sub, int n)
       throws InterruptedException {
     List<Notification.Action> out = new ArrayList<>();
@@ -274,9 +308,5 @@ class SurrealClientTest {
     } catch (java.util.concurrent.CompletionException e) {
       throw (RuntimeException) e.getCause();
     }
-  }
-
-  static String str(Value v) {
-    return ((StringValue) v).value();
   }
 }

@@ -1,18 +1,26 @@
 package io.spooky.query.eval;
 
 import io.spooky.core.value.ArrayValue;
+import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
 import io.spooky.core.value.Values;
-import java.util.function.Predicate;
 
 /**
- * SurrealDB's {@code CONTAINS} family. An array contains a value when an item is {@code =} to it; a
- * string contains a string when it is a substring. The {@code ALL}/{@code ANY}/{@code NONE} forms
- * take an array on the right and test each of its items; with any other right-hand side they are
- * false. Anything that is neither an array nor a string contains nothing. The {@code INSIDE} forms
- * are the same tests with the operands swapped; {@code CONTAINSNOT} and {@code NOTINSIDE} are plain
- * negations.
+ * SurrealDB 3's {@code CONTAINS} family, as measured against the engine.
+ *
+ * <ul>
+ *   <li>{@code l CONTAINS r}: an array holds an item {@code =} to r; a string has r (a string) as a
+ *       substring; an object has r (a string) as a key; anything else contains nothing.
+ *   <li>{@code CONTAINSALL}/{@code CONTAINSANY}/{@code CONTAINSNONE} with an array on the right
+ *       test each of its items against the left array (by {@code =}) or string (as substrings;
+ *       objects contain no items here): all / any / none of them. Over an empty array ALL and NONE
+ *       hold and ANY does not, whatever the left side. With a string on the right they are the
+ *       substring test (NONE negated). With anything else on the right ALL and ANY are false and
+ *       NONE is true.
+ *   <li>The {@code INSIDE} forms swap the operands; {@code CONTAINSNOT} and {@code NOTINSIDE}
+ *       negate.
+ * </ul>
  */
 final class Containment {
   private Containment() {}
@@ -21,26 +29,41 @@ final class Containment {
     return switch (container) {
       case ArrayValue a -> a.items().stream().anyMatch(x -> Values.equal(x, item));
       case StringValue s -> item instanceof StringValue t && s.value().contains(t.value());
+      case ObjectValue o -> item instanceof StringValue t && o.fields().containsKey(t.value());
       default -> false;
     };
   }
 
+  /** Membership as the ALL/ANY/NONE forms test each item: arrays and strings only. */
+  private static boolean holds(Value container, Value item) {
+    return !(container instanceof ObjectValue) && contains(container, item);
+  }
+
+  private static boolean substring(Value container, StringValue s) {
+    return container instanceof StringValue c && c.value().contains(s.value());
+  }
+
   static boolean containsAll(Value container, Value items) {
-    return items instanceof ArrayValue a
-        && (container instanceof ArrayValue || container instanceof StringValue)
-        && a.items().stream().allMatch(x -> contains(container, x));
+    return switch (items) {
+      case ArrayValue a -> a.items().stream().allMatch(x -> holds(container, x));
+      case StringValue s -> substring(container, s);
+      default -> false;
+    };
   }
 
   static boolean containsAny(Value container, Value items) {
-    return items instanceof ArrayValue a
-        && (container instanceof ArrayValue || container instanceof StringValue)
-        && a.items().stream().anyMatch(x -> contains(container, x));
+    return switch (items) {
+      case ArrayValue a -> a.items().stream().anyMatch(x -> holds(container, x));
+      case StringValue s -> substring(container, s);
+      default -> false;
+    };
   }
 
   static boolean containsNone(Value container, Value items) {
-    Predicate<Value> in = x -> contains(container, x);
-    return items instanceof ArrayValue a
-        && (container instanceof ArrayValue || container instanceof StringValue)
-        && a.items().stream().noneMatch(in);
+    return switch (items) {
+      case ArrayValue a -> a.items().stream().noneMatch(x -> holds(container, x));
+      case StringValue s -> !substring(container, s);
+      default -> true;
+    };
   }
 }

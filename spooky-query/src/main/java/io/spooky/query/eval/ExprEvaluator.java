@@ -91,11 +91,25 @@ public final class ExprEvaluator {
    * for engines that keep documents of their own.
    */
   public static Value path(Value v, List<PathPart> parts, Snapshot snapshot) {
+    return walk(v, parts, snapshot);
+  }
+
+  /**
+   * Follows {@code parts} from {@code v} without resolving record links: a step applied to a record
+   * id gives NONE. SurrealDB 3 reads {@code ORDER BY} keys this way (see {@link
+   * QueryEvaluator#orderKey}).
+   */
+  public static Value pick(Value v, List<PathPart> parts) {
+    return walk(v, parts, null);
+  }
+
+  private static Value walk(Value v, List<PathPart> parts, Snapshot snapshot) {
     Value cur = v;
     for (int i = 0; i < parts.size(); i++) {
       PathPart part = parts.get(i);
       if (cur instanceof RecordId id) {
-        cur = snapshot.get(id).<Value>map(o -> o).orElse(Value.NONE);
+        cur =
+            snapshot == null ? Value.NONE : snapshot.get(id).<Value>map(o -> o).orElse(Value.NONE);
       }
       switch (part) {
         case PathPart.Field f -> {
@@ -105,7 +119,7 @@ public final class ExprEvaluator {
               List<PathPart> rest = parts.subList(i, parts.size());
               List<Value> out = new ArrayList<>(a.size());
               for (Value item : a.items()) {
-                out.add(path(item, rest, snapshot));
+                out.add(walk(item, rest, snapshot));
               }
               return new ArrayValue(out);
             }

@@ -17,7 +17,6 @@ import io.spooky.query.ast.Projection;
 import io.spooky.query.ast.SelectStatement;
 import io.spooky.query.ast.Source;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,8 +72,24 @@ public final class QueryEvaluator {
       rows = group(select, rows, ctx);
     }
     if (!select.order().isEmpty()) {
-      Comparator<ObjectValue> cmp = rowOrder(select.order(), ctx.snapshot());
-      rows.sort((a, b) -> cmp.compare(a.object, b.object));
+      List<List<Value>> keys = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        keys.add(
+            select.grouped()
+                ? groupOrderKey(select.order(), r.object)
+                : orderKey(select, (ObjectValue) r.ctx.document(), r.object));
+      }
+      Integer[] perm = new Integer[rows.size()];
+      for (int i = 0; i < perm.length; i++) {
+        perm[i] = i;
+      }
+      java.util.Arrays.sort(
+          perm, (a, b) -> compareOrderKeys(select.order(), keys.get(a), keys.get(b)));
+      List<Row> sorted = new ArrayList<>(rows.size());
+      for (Integer i : perm) {
+        sorted.add(rows.get(i));
+      }
+      rows = sorted;
     }
     long start = select.start() == null ? 0 : select.start();
     long limit = select.limit() == null ? Long.MAX_VALUE : select.limit();
@@ -136,10 +151,8 @@ public final class QueryEvaluator {
   /** For a {@code SELECT VALUE} row object, the value it returns. */
   private static Value valueOf(SelectStatement select, ObjectValue out) {
     Projection.Field f = (Projection.Field) select.projections().get(0);
-    return ExprEvaluator.path(out, f.outputPath().parts(), EMPTY);
+    return ExprEvaluator.pick(out, f.outputPath().parts());
   }
-
-  private static final Snapshot EMPTY = MemorySnapshot.of(List.of());
 
   /** Writes {@code v} at {@code path} (plain field names) in {@code out}, merging objects. */
   static void set(TreeMap<String, Value> out, List<PathPart> path, Value v) {
@@ -157,23 +170,57 @@ public final class QueryEvaluator {
   // ---------------------------------------------------------------- ORDER BY
 
   /**
-   * SurrealDB's {@code ORDER BY} over output rows: each key's path is read from the row and
-   * compared with {@link Values#compare}, descending keys reversed. Record links in a path are
-   * resolved through {@code snapshot}.
+   * The {@code ORDER BY} sort key of one row of a non-grouped {@code select}, as SurrealDB 3
+   * computes it: for a key naming a projection whose expression is a field path (aliased or not),
+   * that path read from the source {@code record} without following record links (so {@code
+   * author.name} sorts as NONE, as in SurrealDB); for a key naming any other projection, the
+   * projected value in {@code row}; for a key covered only by {@code *}, the path read from the
+   * record without following links. Compare keys with {@link #compareOrderKeys}; rows with equal
+   * keys keep record id order.
+   *
+   * @param record the source record
+   * @param row the record's output object ({@link #project})
    */
-  public static Comparator<ObjectValue> rowOrder(List<OrderKey> order, Snapshot snapshot) {
-    return (a, b) -> {
-      for (OrderKey k : order) {
-        int c =
-            Values.compare(
-                ExprEvaluator.path(a, k.path().parts(), snapshot),
-                ExprEvaluator.path(b, k.path().parts(), snapshot));
-        if (c != 0) {
-          return k.descending() ? -c : c;
+  public static List<Value> orderKey(SelectStatement select, ObjectValue record, ObjectValue row) {
+    List<Value> key = new ArrayList<>(select.order().size());
+    for (OrderKey k : select.order()) {
+      Projection.Field producer = null;
+      for (Projection p : select.projections()) {
+        if (p instanceof Projection.Field f && f.outputPath().equals(k.path())) {
+          producer = f;
         }
       }
-      return 0;
-    };
+      if (producer == null) {
+        key.add(ExprEvaluator.pick(record, k.path().parts()));
+      } else if (producer.expr() instanceof Expr.FieldPath fp) {
+        key.add(ExprEvaluator.pick(record, fp.parts()));
+      } else {
+        key.add(ExprEvaluator.pick(row, k.path().parts()));
+      }
+    }
+    return key;
+  }
+
+  private static List<Value> groupOrderKey(List<OrderKey> order, ObjectValue row) {
+    List<Value> key = new ArrayList<>(order.size());
+    for (OrderKey k : order) {
+      key.add(ExprEvaluator.pick(row, k.path().parts()));
+    }
+    return key;
+  }
+
+  /**
+   * Compares two sort keys of {@link #orderKey} under {@code order}: {@link Values#compare} per
+   * key, descending keys reversed, most significant first.
+   */
+  public static int compareOrderKeys(List<OrderKey> order, List<Value> a, List<Value> b) {
+    for (int i = 0; i < order.size(); i++) {
+      int c = Values.compare(a.get(i), b.get(i));
+      if (c != 0) {
+        return order.get(i).descending() ? -c : c;
+      }
+    }
+    return 0;
   }
 
   // ---------------------------------------------------------------- GROUP

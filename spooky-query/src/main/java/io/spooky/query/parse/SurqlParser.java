@@ -443,6 +443,25 @@ public final class SurqlParser {
             projectionTokens.get(i), "unsupported: a projected path with an index needs an alias");
       }
     }
+    if (all) {
+      for (int i = 0; i < s.projections().size(); i++) {
+        if (s.projections().get(i) instanceof Projection.Field f && f.alias() != null) {
+          if (f.alias().parts().size() > 1) {
+            throw errorAt(
+                projectionTokens.get(i),
+                "unsupported: a dotted alias next to * (SurrealDB 3 writes it as one flat key there)");
+          }
+          if (f.expr() instanceof Expr.FieldPath p
+              && p.parts().size() == 1
+              && !p.equals(f.alias())) {
+            throw errorAt(
+                projectionTokens.get(i),
+                "unsupported: renaming a field next to * (SurrealDB 3 drops or keeps the original"
+                    + " field depending on the FROM clause); select the field without *");
+          }
+        }
+      }
+    }
     if (s.grouped() && all) {
       throw errorAt(projectionTokens.get(0), "unsupported: SELECT * with GROUP");
     }
@@ -604,12 +623,11 @@ public final class SurqlParser {
       return new Expr.Unary(UnaryOp.NOT, primary());
     }
     if (cur.kind() == Kind.MINUS) {
-      Token minus = cur;
       advance();
       if (cur.kind() == Kind.NUMBER && !cur.spaceBefore()) {
         Token n = cur;
         advance();
-        return postfix(new Expr.Literal(number(n, true)), minus);
+        return postfix(new Expr.Literal(number(n, true)));
       }
       return new Expr.Unary(UnaryOp.NEG, unary());
     }
@@ -649,7 +667,7 @@ public final class SurqlParser {
     switch (t.kind()) {
       case NUMBER -> {
         advance();
-        return postfix(new Expr.Literal(number(t, false)), t);
+        return postfix(new Expr.Literal(number(t, false)));
       }
       case STRING, LITERAL -> {
         advance();
@@ -657,11 +675,11 @@ public final class SurqlParser {
       }
       case RECORD_STRING -> {
         advance();
-        return postfix(new Expr.Literal(recordString(t)), t);
+        return postfix(new Expr.Literal(recordString(t)));
       }
       case PARAM -> {
         advance();
-        return postfix(new Expr.Param(t.text()), t);
+        return postfix(new Expr.Param(t.text()));
       }
       case LPAREN -> {
         advance();
@@ -672,7 +690,7 @@ public final class SurqlParser {
           inner = expr(0);
         }
         expect(Kind.RPAREN, "`)`");
-        return postfix(inner, t);
+        return postfix(inner);
       }
       case LBRACKET -> {
         advance();
@@ -686,11 +704,11 @@ public final class SurqlParser {
           }
         }
         advance();
-        return postfix(new Expr.ArrayExpr(items), t);
+        return postfix(new Expr.ArrayExpr(items));
       }
       case LBRACE -> {
         advance();
-        return postfix(object(), t);
+        return postfix(object());
       }
       case IDENT -> {
         return identifier();
@@ -757,7 +775,7 @@ public final class SurqlParser {
         lexer.skipChar();
         Value key = lexer.recordKey(t.text());
         advance();
-        return postfix(new Expr.Literal(new RecordId(t.text(), key)), t);
+        return postfix(new Expr.Literal(new RecordId(t.text(), key)));
       }
       if (peek().kind() == Kind.DCOLON || peek().kind() == Kind.LPAREN) {
         return functionCall();
@@ -826,7 +844,7 @@ public final class SurqlParser {
       }
       scope.aggregates.put(call, start);
     }
-    return postfix(call, start);
+    return postfix(call);
   }
 
   private static boolean containsAggregate(Expr e) {
@@ -843,7 +861,7 @@ public final class SurqlParser {
   }
 
   /** {@code .name} and {@code [n]} steps after a primary; an {@link Expr.Access} when any. */
-  private Expr postfix(Expr base, Token at) {
+  private Expr postfix(Expr base) {
     List<PathPart> parts = pathParts();
     return parts.isEmpty() ? base : new Expr.Access(base, parts);
   }

@@ -63,7 +63,6 @@ record Token(
     return switch (kind) {
       case EOF -> "end of input";
       case STRING -> "string literal";
-      case NUMBER, LITERAL -> "`" + text + "`";
       default -> "`" + text + "`";
     };
   }

@@ -108,9 +108,12 @@ class SurqlParserTest {
 
   @Test
   void starWithAliasedField() {
-    SelectStatement s = SurqlParser.parse("SELECT *, name AS n FROM user");
+    SelectStatement s = SurqlParser.parse("SELECT *, author.name AS who, name AS name FROM post");
     assertThat(s.projections())
-        .containsExactly(new Projection.All(), new Projection.Field(path("name"), path("n")));
+        .containsExactly(
+            new Projection.All(),
+            new Projection.Field(path("author", "name"), path("who")),
+            new Projection.Field(path("name"), path("name")));
   }
 
   @Test
@@ -497,6 +500,8 @@ class SurqlParserTest {
         "SELECT name FROM user:[1, 2]|unsupported: array and object record keys|1|23",
         "SELECT VALUE a, b FROM t|SELECT VALUE takes exactly one expression|1|15",
         "SELECT VALUE a AS b FROM t|SELECT VALUE takes no alias|1|16",
+        "SELECT *, name AS n FROM t|unsupported: renaming a field next to *|1|11",
+        "SELECT *, count AS n.m FROM t|unsupported: a dotted alias next to *|1|11",
         "SELECT name FROM user WHERE a = $|expected a parameter name after `$`|1|33",
       })
   void rejectsWithPosition(String query, String message, int line, int column) {

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  *     {@code INFO FOR DB} every {@code discoveryInterval}
  * @param retention change feed retention set on tables that have no change feed yet (SurrealQL
  *     duration, e.g. {@code 7d}); a table that already has a feed keeps its retention
- * @param batchLimit the {@code LIMIT} of each {@code SHOW CHANGES} (transactions per table per
- *     read)
+ * @param batchLimit the {@code LIMIT} of each {@code SHOW CHANGES} (transactions of the whole
+ *     database per read; SurrealDB 3.0 returns at most 1000 whatever the limit)
  * @param pollInterval longest wait between reads when no live wake-up arrives
  * @param settle how old (by the server's clock) a transaction must be before it is delivered, so
  *     that a transaction that committed later with an earlier versionstamp is never skipped; must

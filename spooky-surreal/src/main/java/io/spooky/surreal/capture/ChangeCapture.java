@@ -13,7 +13,6 @@ import io.spooky.surreal.QueryResult;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +46,17 @@ import org.slf4j.LoggerFactory;
  * fields and permissions as they are. With {@link CaptureConfig#watchAll()} new tables are found
  * with {@code INFO FOR DB}.
  *
- * <p><b>Reading.</b> One thread reads {@code SHOW CHANGES FOR TABLE t SINCE <cursor+1> LIMIT n} for
- * all tables in one request, merges the tables by versionstamp and hands one batch at a time to the
- * consumer. A transaction is delivered whole or not at all. When a table returned a full page,
- * nothing beyond its last versionstamp is delivered from other tables in that round, so the merged
- * stream is in versionstamp order. Transactions younger than {@link CaptureConfig#settle()} by the
- * server's clock wait for the next round. The cursor advances only after the consumer returned
- * normally, so a restart, a dropped connection (the client reconnects by itself) or a consumer
- * failure neither loses nor repeats a change relative to the cursor the caller stored. A LIVE query
- * per table wakes the reader early; otherwise it reads every {@link CaptureConfig#pollInterval()}.
+ * <p><b>Reading.</b> One thread reads {@code SHOW CHANGES FOR DATABASE SINCE <v> LIMIT n}, where
+ * {@code v} is one past the smallest cursor of the watched tables, and keeps the changes of watched
+ * tables that lie beyond their own cursor. The database-wide read is deliberate: on SurrealDB 3.x
+ * the {@code LIMIT} of {@code SHOW CHANGES FOR TABLE} counts the transactions of every table and
+ * filters afterwards, so a per-table read can return an empty page forever while another table is
+ * busy. A transaction is delivered whole or not at all, in versionstamp order. Transactions younger
+ * than {@link CaptureConfig#settle()} by the server's clock wait for the next round. The cursor
+ * advances only after the consumer returned normally, so a restart, a dropped connection (the
+ * client reconnects by itself) or a consumer failure neither loses nor repeats a change relative to
+ * the cursor the caller stored. A LIVE query per table wakes the reader early; otherwise it reads
+ * every {@link CaptureConfig#pollInterval()}.
  *
  * <p>Thread-safe to {@link #close()} from any thread; the consumer runs on the capture's thread.
  */
@@ -292,7 +293,11 @@ public final class ChangeCapture implements AutoCloseable {
   private record Round(
       List<ChangeEvent> events, CaptureCursor cursorAfter, boolean more, boolean heldBack) {}
 
-  private record Group(String table, int tableOrder, Versionstamp vs, ArrayValue changes) {}
+  /**
+   * The largest page SHOW CHANGES returns whatever its LIMIT (observed on SurrealDB 3.0.2); a page
+   * of this size means more may follow.
+   */
+  static final int SERVER_PAGE_CAP = 1000;
 
   private Round read() {
     List<String> names;
@@ -300,18 +305,20 @@ public final class ChangeCapture implements AutoCloseable {
       names = new ArrayList<>(tables);
     }
     CaptureCursor from = cursor;
-    StringBuilder sql = new StringBuilder("RETURN time::now();");
+    long since = Long.MAX_VALUE;
     for (String t : names) {
-      long since = from.of(t).map(v -> v.next().value()).orElse(0L);
-      sql.append("SHOW CHANGES FOR TABLE ")
-          .append(ident(t))
-          .append(" SINCE ")
-          .append(since)
-          .append(" LIMIT ")
-          .append(config.batchLimit())
-          .append(';');
+      since = Math.min(since, from.of(t).map(v -> v.next().value()).orElse(0L));
     }
-    List<QueryResult> results = client.query(sql.toString(), Map.of());
+    if (names.isEmpty()) {
+      return new Round(List.of(), from, false, false);
+    }
+    List<QueryResult> results =
+        client.query(
+            "RETURN time::now(); SHOW CHANGES FOR DATABASE SINCE "
+                + since
+                + " LIMIT "
+                + config.batchLimit(),
+            Map.of());
     for (QueryResult r : results) {
       r.orThrow();
     }
@@ -320,50 +327,43 @@ public final class ChangeCapture implements AutoCloseable {
             ? d.value().toEpochMilli()
             : System.currentTimeMillis();
     long settledBefore = nowMs - config.settle().toMillis();
+    ArrayValue page = results.get(1).value() instanceof ArrayValue a ? a : Value.array();
 
-    long cap = Long.MAX_VALUE;
-    boolean more = false;
-    boolean heldBack = false;
-    List<Group> groups = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      Value page = results.get(i + 1).value();
-      if (!(page instanceof ArrayValue entries)) {
-        continue;
-      }
-      if (entries.size() >= config.batchLimit() && entries.size() > 0) {
-        more = true;
-        cap = Math.min(cap, versionstamp(entries.get(entries.size() - 1)).value());
-      }
-      for (Value e : entries.items()) {
-        Versionstamp vs = versionstamp(e);
-        Value changes = ((ObjectValue) e).get("changes");
-        groups.add(
-            new Group(names.get(i), i, vs, changes instanceof ArrayValue a ? a : Value.array()));
-      }
-    }
-    groups.sort(Comparator.comparing(Group::vs).thenComparingInt(Group::tableOrder));
-
+    Set<String> watched = Set.copyOf(names);
     List<ChangeEvent> events = new ArrayList<>();
-    TreeMap<String, Versionstamp> next = new TreeMap<>(from.tables());
-    for (Group g : groups) {
-      if (g.vs.value() > cap) {
-        break;
-      }
-      if (config.settle().isPositive() && g.vs.epochMillis() > settledBefore) {
+    Versionstamp scanned = null;
+    boolean heldBack = false;
+    for (Value entry : page.items()) {
+      Versionstamp vs = versionstamp(entry);
+      if (config.settle().isPositive() && vs.epochMillis() > settledBefore) {
         heldBack = true;
         break;
       }
-      for (Value change : g.changes.items()) {
-        ChangeEvent ev = toEvent(g.table, g.vs, change);
-        if (ev != null) {
-          events.add(ev);
+      Value changes = ((ObjectValue) entry).get("changes");
+      if (changes instanceof ArrayValue list) {
+        for (Value change : list.items()) {
+          ChangeEvent ev = toEvent(vs, change);
+          if (ev != null
+              && watched.contains(ev.table())
+              && from.of(ev.table()).map(c -> vs.compareTo(c) > 0).orElse(true)) {
+            events.add(ev);
+          }
         }
       }
-      next.put(g.table, g.vs);
+      scanned = vs;
     }
-    if (heldBack) {
-      more = false;
+    // The database-wide scan saw every transaction up to `scanned`: no watched table has an
+    // undelivered change at or below it, so every watched cursor may move there.
+    TreeMap<String, Versionstamp> next = new TreeMap<>(from.tables());
+    if (scanned != null) {
+      for (String t : names) {
+        Versionstamp old = next.get(t);
+        if (old == null || old.compareTo(scanned) < 0) {
+          next.put(t, scanned);
+        }
+      }
     }
+    boolean more = !heldBack && page.size() >= Math.min(config.batchLimit(), SERVER_PAGE_CAP);
     return new Round(events, new CaptureCursor(next), more, heldBack);
   }
 
@@ -380,7 +380,7 @@ public final class ChangeCapture implements AutoCloseable {
    * {update: after}} for a create, {@code {current: after, update: [reverse patch]}} for an update,
    * {@code {delete: {id}}} for a delete.
    */
-  static ChangeEvent toEvent(String table, Versionstamp vs, Value change) {
+  static ChangeEvent toEvent(Versionstamp vs, Value change) {
     if (!(change instanceof ObjectValue c)) {
       return null;
     }
@@ -389,12 +389,19 @@ public final class ChangeCapture implements AutoCloseable {
     Value delete = c.get("delete");
     if (current instanceof ObjectValue after && update instanceof ArrayValue reverse) {
       Value before = ReversePatch.apply(after, reverse);
+      RecordId id = idOf(after);
       return new ChangeEvent(
-          table, ChangeEvent.Op.UPDATE, idOf(after), before, after, vs, ContentDigest.of(after));
+          id.table(),
+          ChangeEvent.Op.UPDATE,
+          idOf(after),
+          before,
+          after,
+          vs,
+          ContentDigest.of(after));
     }
     if (update instanceof ObjectValue after) {
       return new ChangeEvent(
-          table,
+          idOf(after).table(),
           ChangeEvent.Op.CREATE,
           idOf(after),
           Value.NONE,
@@ -404,8 +411,8 @@ public final class ChangeCapture implements AutoCloseable {
     }
     if (delete instanceof ObjectValue gone) {
       Value before = gone.fields().size() > 1 ? gone : Value.NONE;
-      return new ChangeEvent(
-          table, ChangeEvent.Op.DELETE, idOf(gone), before, Value.NONE, vs, null);
+      RecordId id = idOf(gone);
+      return new ChangeEvent(id.table(), ChangeEvent.Op.DELETE, id, before, Value.NONE, vs, null);
     }
     return null;
   }

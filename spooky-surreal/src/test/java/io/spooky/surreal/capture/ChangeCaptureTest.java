@@ -65,10 +65,7 @@ class ChangeCaptureTest {
                 .fields();
         assertThat(((StringValue) defs.get("person")).value())
             .contains(
-                "SCHEMAFULL",
-                "CHANGEFEED 1w INCLUDE ORIGINAL",
-                "FOR select FULL",
-                "delete NONE");
+                "SCHEMAFULL", "CHANGEFEED 1w INCLUDE ORIGINAL", "FOR select FULL", "delete NONE");
         assertThat(((StringValue) defs.get("log")).value())
             .contains("CHANGEFEED 2h INCLUDE ORIGINAL");
         assertThat(s.queryValue("INFO FOR TABLE person", Map.of()).toString()).contains("tags");
