@@ -33,9 +33,9 @@ import java.util.function.BiConsumer;
 public final class GroupOperator {
   private final GroupPlan plan;
   private final BiConsumer<Value, Value> emit;
-  private final Map<GroupKey, Group> groups = new HashMap<>();
-  private final Map<RecordId, GroupKey> groupOf = new HashMap<>();
-  private final Set<GroupKey> dirty = new LinkedHashSet<>();
+  private final Map<Values.Key, Group> groups = new HashMap<>();
+  private final Map<RecordId, Values.Key> groupOf = new HashMap<>();
+  private final Set<Values.Key> dirty = new LinkedHashSet<>();
 
   /**
    * @param plan the items
@@ -46,7 +46,7 @@ public final class GroupOperator {
     this.plan = plan;
     this.emit = emit;
     if (plan.keyCount() == 0) {
-      GroupKey all = new GroupKey(Value.array());
+      Values.Key all = new Values.Key(Value.array());
       groups.put(all, new Group());
       dirty.add(all);
     }
@@ -54,8 +54,8 @@ public final class GroupOperator {
 
   /** Sets the inputs of record {@code id}: an array with one value per item, or null to retract. */
   public void update(RecordId id, Value inputs) {
-    GroupKey oldKey = groupOf.get(id);
-    GroupKey newKey = inputs == null ? null : keyOf((ArrayValue) inputs);
+    Values.Key oldKey = groupOf.get(id);
+    Values.Key newKey = inputs == null ? null : keyOf((ArrayValue) inputs);
     if (oldKey != null) {
       Group g = groups.get(oldKey);
       g.retract(id);
@@ -78,31 +78,31 @@ public final class GroupOperator {
 
   /** Emits the rows of the groups changed since the last flush. */
   public void flush() {
-    for (GroupKey k : dirty) {
+    for (Values.Key k : dirty) {
       Group g = groups.get(k);
       if (g.members.isEmpty() && plan.keyCount() > 0) {
         groups.remove(k);
-        emit.accept(k.value, null);
+        emit.accept(k.value(), null);
       } else {
-        emit.accept(k.value, row(k, g));
+        emit.accept(k.value(), row(k, g));
       }
     }
     dirty.clear();
   }
 
-  private GroupKey keyOf(ArrayValue inputs) {
+  private Values.Key keyOf(ArrayValue inputs) {
     int n = plan.items().size();
-    return new GroupKey(new ArrayValue(inputs.items().subList(n, n + plan.keyCount())));
+    return new Values.Key(new ArrayValue(inputs.items().subList(n, n + plan.keyCount())));
   }
 
-  private Value row(GroupKey key, Group g) {
+  private Value row(Values.Key key, Group g) {
     TreeMap<String, Value> out = new TreeMap<>();
     List<GroupPlan.Item> items = plan.items();
     for (int i = 0; i < items.size(); i++) {
       GroupPlan.Item item = items.get(i);
       Value v =
           switch (item.kind()) {
-            case KEY -> ((ArrayValue) key.value).get(item.keyIndex());
+            case KEY -> ((ArrayValue) key.value()).get(item.keyIndex());
             case COUNT -> Value.of((long) g.members.size());
             case COUNT_TRUTHY -> Value.of(g.truthy[i]);
             case MIN ->
@@ -137,19 +137,6 @@ public final class GroupOperator {
 
   private static boolean isNumber(Value v) {
     return v instanceof IntValue || v instanceof FloatValue || v instanceof DecimalValue;
-  }
-
-  /** A group key under SurrealDB equality. */
-  private record GroupKey(Value value) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof GroupKey k && Values.equal(value, k.value);
-    }
-
-    @Override
-    public int hashCode() {
-      return Values.hashCode(value);
-    }
   }
 
   private final class Group {
