@@ -167,13 +167,14 @@ public final class ViewRegistry {
     if (diff.isEmpty()) {
       return;
     }
-    List<ViewDelta.Row> added = placed(v, diff.added());
-    List<ViewDelta.Row> updated = placed(v, diff.updated());
-    List<ViewDelta.Row> moved = placed(v, diff.moved());
+    List<ViewDelta.Row> added = List.copyOf(placed(v, diff.added()));
+    List<ViewDelta.Row> updated = List.copyOf(placed(v, diff.updated()));
+    List<ViewDelta.Row> moved = List.copyOf(placed(v, diff.moved()));
     List<RecordId> removed = new ArrayList<>(diff.removed().size());
     for (Value key : diff.removed()) {
       removed.add(ViewInstance.memberId(new OrderedWindow.Row(key, null, null)));
     }
+    removed = List.copyOf(removed);
     Digest root = v.tree().root();
     for (String id : v.viewIds) {
       out.add(new ViewDelta(id, added, removed, updated, moved, root));
