@@ -28,7 +28,7 @@ import java.util.function.BiConsumer;
  * the new extreme is the multiset's first or last key. {@code math::sum}, {@code math::mean} and
  * collected arrays are folded from the members by {@link GroupPlan#fold}, only for the groups a
  * batch touched. Group keys compare with SurrealDB equality ({@link Values#equal}); the key of a
- * group is an {@link ArrayValue} of its {@code KEY} inputs. Not thread-safe.
+ * group is the {@link ArrayValue} of its key values in GROUP BY order. Not thread-safe.
  */
 public final class GroupOperator {
   private final GroupPlan plan;
@@ -52,7 +52,10 @@ public final class GroupOperator {
     }
   }
 
-  /** Sets the inputs of record {@code id}: an array with one value per item, or null to retract. */
+  /**
+   * Sets the inputs of record {@code id} (one value per item, then the key values, as {@link
+   * GroupPlan} describes), or retracts the record when {@code inputs} is null.
+   */
   public void update(RecordId id, Value inputs) {
     Values.Key oldKey = groupOf.get(id);
     Values.Key newKey = inputs == null ? null : keyOf((ArrayValue) inputs);
@@ -66,13 +69,6 @@ public final class GroupOperator {
       groups.computeIfAbsent(newKey, k -> new Group()).add(id, (ArrayValue) inputs);
       groupOf.put(id, newKey);
       dirty.add(newKey);
-    }
-  }
-
-  /** Calls {@code sink} with every member record and its inputs (for snapshots). */
-  public void forEachMember(BiConsumer<RecordId, ArrayValue> sink) {
-    for (Group g : groups.values()) {
-      g.members.forEach(sink);
     }
   }
 
