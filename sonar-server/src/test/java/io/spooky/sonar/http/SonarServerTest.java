@@ -1,0 +1,308 @@
+package io.spooky.sonar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spooky.sonar.cli.SonarClient;
+import io.spooky.sonar.cli.SonarClientException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API against a real server on loopback, without authentication. */
+class SonarServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private SonarServer server;
+  private SonarClient client;
+
+  @BeforeEach
+  void start() {
+    server = SonarServer.start(new SonarServer.Config("127.0.0.1", 0, dir, false, null, 1 << 20));
+    client = new SonarClient(server.baseUri().toString(), "default", null);
+    client.post("/collection", obj("{\"name\": \"c\"}"));
+    client.post(
+        "/collection/c/schema",
+        obj(
+            "{\"name\": \"doc\", \"fields\": {\"title\": {\"type\": \"string\","
+                + " \"index\": {\"basic\": true, \"search\": {\"mode\": \"fulltext\"}}}}}"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  static ObjectNode obj(String json) {
+    try {
+      return (ObjectNode) JSON.readTree(json);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(json, e);
+    }
+  }
+
+  private JsonNode put(String type, String id, String title) {
+    ObjectNode r = JSON.createObjectNode().put("type", type);
+    if (id != null) {
+      r.put("id", id);
+    }
+    r.putObject("value").put("title", title);
+    return client.post("/collection/c", r);
+  }
+
+  private static List<String> titles(JsonNode records) {
+    List<String> out = new ArrayList<>();
+    records.forEach(r -> out.add(r.path("value").path("title").asText()));
+    out.sort(null);
+    return out;
+  }
+
+  @Test
+  void recordsByTypeAndIdAcrossTypes() {
+    JsonNode a = put("doc", null, "hello world");
+    put("doc", null, "hello moon");
+    assertThat(a.get("type").asText()).isEqualTo("default/doc@1");
+    assertThat(a.get("id").asText()).isNotEmpty();
+    assertThat(a.get("key").asText()).hasSize(64);
+    assertThat(a.get("lseq").asLong()).isPositive();
+    assertThat(a.get("deleted").asBoolean()).isFalse();
+    assertThat(a.get("links").isArray()).isTrue();
+
+    JsonNode byType = client.post("/collection/c/query/records?sync=1", obj("{\"type\": \"doc\"}"));
+    assertThat(titles(byType)).containsExactly("hello moon", "hello world");
+
+    client.post(
+        "/collection/c/schema",
+        obj("{\"name\": \"note\", \"fields\": {\"title\": {\"type\": \"string\"}}}"));
+    put("doc", "shared", "as doc");
+    put("note", "shared", "as note");
+    JsonNode byId = client.post("/collection/c/query/records", obj("{\"id\": \"shared\"}"));
+    assertThat(titles(byId)).containsExactly("as doc", "as note");
+    JsonNode viaGet = client.get("/collection/c/query/records?id=shared&type=note");
+    assertThat(titles(viaGet)).containsExactly("as note");
+  }
+
+  @Test
+  void deleteRemovesFromRecordsAndGet() {
+    put("doc", "d1", "hello world");
+    put("doc", "d2", "hello moon");
+    assertThat(client.get("/collection/c/record/default/doc/d1")).hasSize(1);
+
+    JsonNode tomb = client.delete("/collection/c/record/default/doc/d1");
+    assertThat(tomb.get("deleted").asBoolean()).isTrue();
+    assertThat(tomb.get("links")).hasSize(1);
+
+    JsonNode left = client.post("/collection/c/query/records", obj("{\"type\": \"doc\"}"));
+    assertThat(titles(left)).containsExactly("hello moon");
+    assertThatThrownBy(() -> client.get("/collection/c/record/default/doc/d1"))
+        .isInstanceOfSatisfying(
+            SonarClientException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> client.delete("/collection/c/record/default/doc/d1"))
+        .isInstanceOfSatisfying(
+            SonarClientException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void versionsByAddressAndLseq() {
+    JsonNode v1 = put("doc", "x", "one");
+    JsonNode v2 = put("doc", "x", "two");
+    assertThat(v2.get("links").get(0).asText())
+        .isEqualTo(v1.get("key").asText() + "@" + v1.get("seq").asLong());
+
+    JsonNode byAddress =
+        client.get("/collection/c/version/" + v1.get("key").asText() + "/" + v1.get("seq"));
+    assertThat(byAddress.path("value").path("title").asText()).isEqualTo("one");
+    JsonNode byLseq = client.get("/collection/c/version/" + v1.get("lseq"));
+    assertThat(byLseq).isEqualTo(byAddress);
+    assertThatThrownBy(() -> client.get("/collection/c/version/999999"))
+        .isInstanceOfSatisfying(
+            SonarClientException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThat(titles(client.get("/collection/c/record/default/doc/x"))).containsExactly("two");
+  }
+
+  @Test
+  void indexesAndHistoryQueries() {
+    put("doc", "a", "alpha");
+    put("doc", "b", "beta");
+    put("doc", "g", "gamma");
+    JsonNode eq =
+        client.post(
+            "/collection/c/query/indexes", obj("{\"index\": \"doc#title\", \"value\": \"beta\"}"));
+    assertThat(titles(eq)).containsExactly("beta");
+    JsonNode range =
+        client.post(
+            "/collection/c/query/indexes",
+            obj("{\"index\": \"doc#title\", \"gte\": \"b\", \"reverse\": true}"));
+    assertThat(range.get(0).path("value").path("title").asText()).isEqualTo("gamma");
+    assertThat(range).hasSize(2);
+
+    JsonNode history = client.post("/collection/c/query/history", obj("{\"limit\": 100}"));
+    // The type definition and the three documents.
+    assertThat(history).hasSize(4);
+    JsonNode limited = client.get("/collection/c/query/history?limit=2&reverse=true");
+    assertThat(limited).hasSize(2);
+    assertThat(limited.get(0).path("value").path("title").asText()).isEqualTo("gamma");
+  }
+
+  @Test
+  void batchPutFromNdjson() {
+    String ndjson =
+        "{\"type\": \"doc\", \"id\": \"1\", \"value\": {\"title\": \"one\"}}\n"
+            + "{\"type\": \"doc\", \"id\": \"2\", \"value\": {\"title\": \"two\"}}\n"
+            + "\n{\"type\": \"doc\", \"id\": \"1\", \"deleted\": true}\n";
+    JsonNode out =
+        client.send(
+            "POST",
+            "/collection/c?batch=1",
+            ndjson.getBytes(StandardCharsets.UTF_8),
+            "application/x-ndjson");
+    assertThat(out).hasSize(3);
+    assertThat(out.get(2).get("deleted").asBoolean()).isTrue();
+    assertThat(titles(client.post("/collection/c/query/records", obj("{\"type\": \"doc\"}"))))
+        .containsExactly("two");
+  }
+
+  @Test
+  void collectionsAndStatus() {
+    JsonNode created = client.post("/collection", obj("{\"name\": \"other\", \"alias\": \"me\"}"));
+    assertThat(created.get("name").asText()).isEqualTo("other");
+    JsonNode list = client.get("");
+    List<String> names = new ArrayList<>();
+    list.forEach(s -> names.add(s.get("name").asText()));
+    assertThat(names).containsExactlyInAnyOrder("c", "other");
+
+    put("doc", "x", "hello");
+    JsonNode s = client.get("/collection/c");
+    assertThat(s.get("key").asText()).isEqualTo(s.get("rootKey").asText()).hasSize(64);
+    assertThat(s.get("localKey").asText()).isEqualTo(s.get("rootKey").asText());
+    assertThat(s.get("feeds")).hasSize(1);
+    assertThat(s.get("feeds").get(0).get("length").asLong()).isEqualTo(3);
+    assertThat(s.get("length").asLong()).isEqualTo(3);
+    assertThat(s.at("/kappa/records/total").asLong()).isEqualTo(3);
+    assertThat(s.at("/schema/defaultNamespace").asText()).isEqualTo("default");
+    assertThat(s.at("/schema/types").has("default/doc@1")).isTrue();
+
+    JsonNode synced = client.get("/collection/c/sync?view=records");
+    assertThat(synced.get("indexed").asLong()).isEqualTo(3);
+    JsonNode reindexed = client.post("/collection/c/reindex?views=indexes", obj("{}"));
+    assertThat(reindexed.at("/indexes/indexed").asLong()).isEqualTo(3);
+    assertThat(
+            client.post(
+                "/collection/c/query/indexes",
+                obj("{\"index\": \"doc#title\", \"value\": \"hello\"}")))
+        .hasSize(1);
+  }
+
+  @Test
+  void schemaAsJsonSchema() {
+    JsonNode all = client.get("/collection/c/schema");
+    assertThat(all.has("default/doc@1")).isTrue();
+    assertThat(all.has("sonar/type@1")).isTrue();
+    JsonNode doc = client.get("/collection/c/schema?name=doc");
+    assertThat(doc.get("$id").asText()).isEqualTo("default/doc@1");
+    assertThat(doc.at("/properties/title/type").asText()).isEqualTo("string");
+    assertThat(doc.at("/sonar/fields/title/index/search/mode").asText()).isEqualTo("fulltext");
+
+    JsonNode tags =
+        client.post(
+            "/collection/c/schema",
+            obj(
+                "{\"name\": \"tagged\", \"version\": 2, \"fields\": {\"tags\": {\"type\": \"string\", \"multiple\": true}}}"));
+    assertThat(tags.get("$id").asText()).isEqualTo("default/tagged@2");
+    assertThat(tags.at("/properties/tags/type").asText()).isEqualTo("array");
+    assertThat(tags.at("/properties/tags/items/type").asText()).isEqualTo("string");
+    assertThatThrownBy(() -> client.get("/collection/c/schema?name=missing"))
+        .isInstanceOfSatisfying(
+            SonarClientException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void subscriptionsPullAndAck() {
+    put("doc", "1", "one");
+    put("doc", "2", "two");
+    JsonNode info = client.put("/collection/c/subscription/s", obj("{}"));
+    assertThat(info.get("cursor").asLong()).isZero();
+    JsonNode batch = client.get("/collection/c/subscription/s?limit=100");
+    long cursor = batch.get("cursor").asLong();
+    assertThat(titles(batch.get("messages"))).contains("one", "two");
+    assertThat(client.get("/collection/c/subscription/s").get("messages"))
+        .hasSize(batch.get("messages").size());
+
+    JsonNode acked = client.post("/collection/c/subscription/s/" + cursor, obj("{}"));
+    assertThat(acked.get("cursor").asLong()).isEqualTo(cursor);
+    assertThat(client.get("/collection/c/subscription/s").get("messages")).isEmpty();
+    put("doc", "3", "three");
+    assertThat(titles(client.get("/collection/c/subscription/s").get("messages")))
+        .containsExactly("three");
+    assertThatThrownBy(() -> client.post("/collection/c/subscription/s/999999", obj("{}")))
+        .isInstanceOfSatisfying(
+            SonarClientException.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
+
+  @Test
+  void errorsHaveStatusAndMessage() {
+    assertStatus(() -> client.get("/collection/nope"), 404, "no collection nope");
+    assertStatus(() -> client.post("/collection/c/query/nope", obj("{}")), 404, "unknown query");
+    assertStatus(
+        () -> client.send("POST", "/collection/c", "{not json".getBytes(), "application/json"),
+        400,
+        "invalid JSON");
+    assertStatus(
+        () -> client.post("/collection/c", obj("{\"type\": \"doc\", \"value\": {\"title\": 5}}")),
+        400,
+        "title");
+    assertStatus(
+        () -> client.post("/collection/c", obj("{\"type\": \"nope\", \"value\": {}}")),
+        404,
+        "nope");
+    assertStatus(() -> client.post("/collection/c", obj("{\"value\": {}}")), 400, "type");
+    assertStatus(() -> client.post("/collection/c/query/records", obj("{}")), 400, "type");
+    assertStatus(() -> client.get("/collection/c/version/abc"), 400, "lseq");
+    assertStatus(() -> client.put("/collection/c/feed/xyz", obj("{}")), 400, "");
+    byte[] big = new byte[2 << 20];
+    java.util.Arrays.fill(big, (byte) ' ');
+    assertStatus(() -> client.send("POST", "/collection/c", big, "application/json"), 413, "");
+    assertStatus(
+        () -> new SonarClient(server.baseUri().toString(), "bad.ws", null).get(""), 400, "");
+  }
+
+  @Test
+  void unversionedPrefixServesTheSameApi() {
+    put("doc", "x", "hello");
+    String legacy = server.baseUri().toString().replace("/api/v1", "/api");
+    SonarClient old = new SonarClient(legacy, "default", null);
+    assertThat(titles(old.get("/collection/c/record/default/doc/x"))).containsExactly("hello");
+  }
+
+  @Test
+  void addFeedJoinsTheCollection() {
+    String key = "ab".repeat(32);
+    JsonNode r = client.put("/collection/c/feed/" + key, obj("{\"alias\": \"peer\"}"));
+    assertThat(r.get("type").asText()).isEqualTo("sonar/feed@1");
+    client.get("/collection/c/sync");
+    List<String> keys = new ArrayList<>();
+    client.get("/collection/c").get("feeds").forEach(f -> keys.add(f.get("key").asText()));
+    assertThat(keys).contains(key);
+    JsonNode blocks = client.get("/collection/c/feed/" + key + "/blocks?from=0");
+    assertThat(blocks.get("blocks")).isEmpty();
+  }
+
+  static void assertStatus(Runnable call, int status, String message) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            SonarClientException.class,
+            e -> {
+              assertThat(e.status()).as(e.getMessage()).isEqualTo(status);
+              assertThat(e.getMessage()).contains(message);
+            });
+  }
+}
