@@ -1,0 +1,15 @@
+package io.spooky.sonar.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Block 0 of every feed: its {@code type} ({@value #ROOT} for a collection's root feed, {@value
+ * #FEED} for a writer's record feed) and free-form JSON metadata.
+ */
+public record FeedHeader(String type, JsonNode metadata) {
+  /** Header type of a collection's root feed. */
+  public static final String ROOT = "sonar.root";
+
+  /** Header type of a record feed that is not a root feed. */
+  public static final String FEED = "sonar.feed";
+}
