@@ -279,4 +279,30 @@ class SearchViewTest {
           .containsExactlyInAnyOrder("a", "b");
     }
   }
+
+  @Test
+  void concurrentHeadsAreAllIndexedUntilMerged() {
+    try (Sonar sonar = open()) {
+      Collection a = sonar.openCollection("a");
+      a.putType(json(DOC));
+      Collection b = sonar.openCollection("b", a.rootKey());
+      b.sync();
+      // b writes on its own feed, then a writes the same record without seeing b's version.
+      b.put("doc", "x", json("{'title': 'from bee'}"));
+      a.put("doc", "x", json("{'title': 'from ant'}"));
+      a.putFeed(b.localKey(), "b");
+      a.sync();
+      assertThat(count(a, "from")).isEqualTo(2);
+      assertThat(count(a, "bee")).isEqualTo(1);
+      assertThat(count(a, "ant")).isEqualTo(1);
+      a.put("doc", "x", json("{'title': 'merged'}"));
+      for (Collection c : List.of(a, b)) {
+        assertThat(count(c, "from")).as(c.name()).isZero();
+        assertThat(ids(synced(c).search(SearchRequest.of("merged")))).containsExactly("x");
+      }
+      a.rebuild(SearchView.NAME);
+      assertThat(count(a, "from")).isZero();
+      assertThat(count(a, "merged")).isEqualTo(1);
+    }
+  }
 }
