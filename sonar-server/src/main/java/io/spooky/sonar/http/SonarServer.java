@@ -14,6 +14,7 @@ import io.spooky.sonar.SonarException;
 import io.spooky.sonar.collection.Collection;
 import io.spooky.sonar.collection.PutRequest;
 import io.spooky.sonar.collection.Sonar;
+import io.spooky.sonar.collection.SonarOptions;
 import io.spooky.sonar.collection.Subscription;
 import io.spooky.sonar.collection.UnknownRecordException;
 import io.spooky.sonar.feed.FeedKey;
@@ -23,6 +24,10 @@ import io.spooky.sonar.replication.ReplicationException;
 import io.spooky.sonar.replication.Replicator;
 import io.spooky.sonar.schema.TypeSpec;
 import io.spooky.sonar.schema.UnknownTypeException;
+import io.spooky.sonar.search.SearchHit;
+import io.spooky.sonar.search.SearchRequest;
+import io.spooky.sonar.search.SearchResult;
+import io.spooky.sonar.search.SearchView;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -137,7 +142,12 @@ public final class SonarServer implements AutoCloseable {
     if (!WORKSPACE.matcher(workspace).matches()) {
       throw new ApiException(400, "workspace names are [A-Za-z0-9_-]{1,64}: " + workspace);
     }
-    return nodes.computeIfAbsent(workspace, w -> Sonar.open(config.dataDir().resolve(w)));
+    return nodes.computeIfAbsent(
+        workspace,
+        w ->
+            Sonar.open(
+                config.dataDir().resolve(w),
+                new SonarOptions(List.of(SearchView.factory()), true)));
   }
 
   // ---------------------------------------------------------------- routes
@@ -334,7 +344,52 @@ public final class SonarServer implements AutoCloseable {
   private void query(Context ctx, JsonNode args) {
     Collection c = collection(ctx);
     boolean sync = !"0".equals(ctx.queryParam("sync")) && !"false".equals(ctx.queryParam("sync"));
+    if (ctx.pathParam("name").equals("search")) {
+      json(ctx, search(c, args, sync));
+      return;
+    }
     json(ctx, Wire.records(c.query(Wire.query(ctx.pathParam("name"), args, sync))));
+  }
+
+  /**
+   * The {@code search} query: arguments are a query string or {@code {query, limit?, facets?}} (see
+   * {@link SearchRequest}). Answers the hits as records with {@code meta: {score, snippet}}; when
+   * facets are requested, {@code {total, records, facets: {field: [{value, count}]}}}.
+   */
+  private static JsonNode search(Collection c, JsonNode args, boolean sync) {
+    SearchRequest request =
+        args != null && args.isTextual()
+            ? SearchRequest.of(args.asText())
+            : SearchRequest.fromJson(args);
+    SearchView view = c.view(SearchView.NAME, SearchView.class);
+    if (sync) {
+      c.sync();
+      view.refresh();
+    }
+    SearchResult result = view.search(request);
+    ArrayNode records = JSON.createArrayNode();
+    for (SearchHit h : result.hits()) {
+      ObjectNode r = Wire.record(h.record());
+      ObjectNode meta = r.putObject("meta").put("score", h.score());
+      if (h.snippet() != null) {
+        meta.put("snippet", h.snippet());
+      }
+      records.add(r);
+    }
+    if (request.facets().isEmpty()) {
+      return records;
+    }
+    ObjectNode out = obj().put("total", result.total());
+    out.set("records", records);
+    ObjectNode facets = out.putObject("facets");
+    result
+        .facets()
+        .forEach(
+            (field, counts) -> {
+              ArrayNode a = facets.putArray(field);
+              counts.forEach(fc -> a.addObject().put("value", fc.value()).put("count", fc.count()));
+            });
+    return out;
   }
 
   /** Query-string arguments as JSON: numbers and booleans parse, everything else is a string. */

@@ -98,6 +98,11 @@ class SonarCommandTest {
     JsonNode kappa = sonar("db", "reindex", "--views", "records").json();
     assertThat(kappa.at("/records/indexed").asLong()).isPositive();
 
+    Run search = sonar("search", "second");
+    assertThat(search.code()).as(search.err()).isZero();
+    assertThat(search.json()).hasSize(1);
+    assertThat(search.json().get(0).at("/value/title").asText()).isEqualTo("second");
+
     String other = "cd".repeat(32);
     assertThat(sonar("collection", "add-feed", other).json().get("id").asText()).isEqualTo(other);
   }

@@ -91,6 +91,60 @@ class SonarServerTest {
     assertThat(titles(viaGet)).containsExactly("as note");
   }
 
+  private int hits(String args) {
+    return client.post("/collection/c/query/search?sync=1", obj(args)).size();
+  }
+
+  @Test
+  void searchScenariosOfSonar06() {
+    put("doc", "w", "hello world");
+    put("doc", "m", "hello moon");
+    assertThat(hits("{\"query\": \"hello\"}")).isEqualTo(2);
+    assertThat(hits("{\"query\": \"moon\"}")).isEqualTo(1);
+    assertThat(
+            hits(
+                "{\"query\": {\"bool\": {\"must\": [{\"term\": {\"title\": \"hello\"}}],"
+                    + " \"must_not\": [{\"term\": {\"title\": \"moon\"}}]}}}"))
+        .isEqualTo(1);
+    assertThat(hits("{\"query\": {\"phrase\": {\"title\": \"hello moon\"}}}")).isEqualTo(1);
+    assertThat(hits("{\"query\": {\"phrase\": {\"title\": \"moon hello\"}}}")).isZero();
+
+    JsonNode hit = client.get("/collection/c/query/search?query=moon").get(0);
+    assertThat(hit.get("id").asText()).isEqualTo("m");
+    assertThat(hit.at("/meta/score").asDouble()).isPositive();
+    assertThat(hit.at("/meta/snippet").asText()).contains("<b>moon</b>");
+
+    client.delete("/collection/c/record/default/doc/m");
+    assertThat(hits("{\"query\": \"hello\"}")).isEqualTo(1);
+    assertThat(hits("{\"query\": \"moon\"}")).isZero();
+    assertStatus(
+        () -> client.post("/collection/c/query/search", obj("{\"query\": {\"nope\": {}}}")),
+        400,
+        "");
+  }
+
+  @Test
+  void searchFacets() {
+    client.post(
+        "/collection/c/schema",
+        obj(
+            "{\"name\": \"post\", \"fields\": {\"title\": {\"type\": \"string\"},"
+                + " \"tag\": {\"type\": \"string\", \"index\": {\"search\": {\"mode\": \"facet\"}}}}}"));
+    for (String[] p : new String[][] {{"red one", "red"}, {"red two", "red"}, {"blue", "blue"}}) {
+      ObjectNode r = JSON.createObjectNode().put("type", "post");
+      r.putObject("value").put("title", p[0]).put("tag", p[1]);
+      client.post("/collection/c", r);
+    }
+    JsonNode out =
+        client.post(
+            "/collection/c/query/search?sync=1",
+            obj("{\"query\": {\"all\": {}}, \"facets\": [\"tag\"]}"));
+    assertThat(out.get("total").asLong()).isEqualTo(3);
+    assertThat(out.get("records")).hasSize(3);
+    assertThat(out.at("/facets/tag/0/value").asText()).isEqualTo("red");
+    assertThat(out.at("/facets/tag/0/count").asLong()).isEqualTo(2);
+  }
+
   @Test
   void deleteRemovesFromRecordsAndGet() {
     put("doc", "d1", "hello world");
