@@ -85,6 +85,7 @@ public final class SonarServer implements AutoCloseable {
   private final String accessCode;
   private final Map<String, Sonar> nodes = new ConcurrentHashMap<>();
   private final Javalin app;
+  private volatile boolean closing;
 
   private SonarServer(Config config) {
     this.config = config;
@@ -177,6 +178,7 @@ public final class SonarServer implements AutoCloseable {
     route(HandlerType.POST, c + "/subscription/{name}/{cursor}", this::ack);
     route(HandlerType.POST, c + "/reindex", this::reindex);
     route(HandlerType.GET, c + "/sync", this::sync);
+    route(HandlerType.GET, c + "/events", this::events);
   }
 
   /** Registers an authenticated route under both API prefixes. */
@@ -508,6 +510,20 @@ public final class SonarServer implements AutoCloseable {
     json(ctx, obj().put("name", s.name()).put("cursor", s.cursor()));
   }
 
+  private void events(Context ctx) throws IOException {
+    Collection c = collection(ctx);
+    String last = ctx.header("Last-Event-ID");
+    Long lastId = last == null || last.isBlank() ? null : longParam(last.trim(), "Last-Event-ID");
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("text/event-stream");
+    ctx.res().setHeader("Cache-Control", "no-cache");
+    try {
+      new EventStream(c, ctx.res().getOutputStream(), () -> closing).run(lastId);
+    } catch (IOException e) {
+      LOG.debug("event=sse_client_gone collection={} reason=\"{}\"", c.name(), e.getMessage());
+    }
+  }
+
   private void reindex(Context ctx) {
     Collection c = collection(ctx);
     String views = ctx.queryParam("views");
@@ -599,6 +615,7 @@ public final class SonarServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     app.stop();
     for (Iterator<Sonar> it = nodes.values().iterator(); it.hasNext(); ) {
       it.next().close();

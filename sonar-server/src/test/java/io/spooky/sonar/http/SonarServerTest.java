@@ -350,6 +350,66 @@ class SonarServerTest {
     assertThat(blocks.get("blocks")).isEmpty();
   }
 
+  /** Reads events until one named {@code name} arrives; returns {@code [id, data]}. */
+  private static String[] nextEvent(java.util.Iterator<String> lines, String name) {
+    String id = null;
+    String event = null;
+    while (lines.hasNext()) {
+      String line = lines.next();
+      if (line.startsWith("id: ")) {
+        id = line.substring(4);
+      } else if (line.startsWith("event: ")) {
+        event = line.substring(7);
+      } else if (line.startsWith("data: ") && name.equals(event)) {
+        return new String[] {id, line.substring(6)};
+      } else if (line.isEmpty()) {
+        id = null;
+        event = null;
+      }
+    }
+    throw new AssertionError("stream ended before a " + name + " event");
+  }
+
+  private java.util.stream.Stream<String> events(String lastEventId) throws Exception {
+    java.net.http.HttpRequest.Builder r =
+        java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(server.baseUri() + "/default/collection/c/events"));
+    if (lastEventId != null) {
+      r.header("Last-Event-ID", lastEventId);
+    }
+    var res =
+        java.net.http.HttpClient.newHttpClient()
+            .send(r.build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    return res.body();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void eventsStreamUpdatesFeedsAndSchemaAndResume() throws Exception {
+    JsonNode first = put("doc", "1", "one");
+    try (var stream = events(null)) {
+      var lines = stream.iterator();
+      JsonNode second = put("doc", "2", "two");
+      String[] update = nextEvent(lines, "update");
+      assertThat(Long.parseLong(update[0])).isEqualTo(second.get("lseq").asLong());
+      assertThat(obj(update[1]).get("lseq").asLong()).isEqualTo(second.get("lseq").asLong());
+
+      client.post("/collection/c/schema", obj("{\"name\": \"late\", \"fields\": {}}"));
+      assertThat(obj(nextEvent(lines, "schema-update")[1]).get("type").asText())
+          .isEqualTo("default/late@1");
+      client.put("/collection/c/feed/" + "ef".repeat(32), obj("{}"));
+      client.get("/collection/c/sync");
+      assertThat(obj(nextEvent(lines, "feed")[1]).get("key").asText()).isEqualTo("ef".repeat(32));
+    }
+    // A client that saw only the first write resumes and learns about the newest head at once.
+    try (var stream = events(first.get("lseq").asText())) {
+      long head = client.get("/collection/c").get("length").asLong();
+      assertThat(Long.parseLong(nextEvent(stream.iterator(), "update")[0])).isEqualTo(head);
+    }
+  }
+
   static void assertStatus(Runnable call, int status, String message) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
