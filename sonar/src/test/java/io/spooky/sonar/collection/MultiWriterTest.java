@@ -51,8 +51,11 @@ class MultiWriterTest {
       assertThat(addresses(b.get("article", "x"))).containsExactlyInAnyOrder(va, vb);
 
       // a indexed writer adds b's feed: a now sees both heads too.
+      assertThat(a.feeds()).containsExactly(a.rootKey());
       a.putFeed(b.localKey(), "b");
       a.sync();
+      assertThat(a.feeds()).containsExactlyInAnyOrder(a.rootKey(), b.localKey());
+      assertThat(b.feeds()).containsExactlyInAnyOrder(a.rootKey(), b.localKey());
       assertThat(addresses(a.get("article", "x"))).containsExactlyInAnyOrder(va, vb);
       assertThat(addresses(a.query(new Query.Records("article", "x", true))))
           .containsExactlyInAnyOrder(va, vb);
