@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,8 @@ public final class Collection {
   private static final Logger LOG = LoggerFactory.getLogger(Collection.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+  private static final int GROUP_LIMIT = 20_000;
+  private static final int RECENT = 1 << 13;
 
   private final Sonar node;
   private final String name;
@@ -91,11 +94,9 @@ public final class Collection {
   // for their batch to be committed, or for the leadership to be free.
   private final Object group = new Object();
   private boolean leading;
-  private static final int GROUP_LIMIT = 20_000;
-  // Recently decoded records by lseq, shared by the views that read the same log range.
-  private final java.util.concurrent.atomic.AtomicReferenceArray<RecordVersion> recent =
-      new java.util.concurrent.atomic.AtomicReferenceArray<>(RECENT);
-  private static final int RECENT = 1 << 13;
+  // Recently decoded records by lseq, shared by the views that read the same log range. Only
+  // views read from it; callers get freshly decoded records they may modify.
+  private final AtomicReferenceArray<RecordVersion> recent = new AtomicReferenceArray<>(RECENT);
 
   Collection(
       Sonar node,
@@ -535,10 +536,11 @@ public final class Collection {
   /** The record at {@code lseq}; null for header blocks and positions outside the log. */
   public RecordVersion load(long lseq) {
     LogEntry e = indexer.entry(lseq);
-    return e == null ? null : load(e);
+    return e == null || e.seq() == 0 ? null : decode(e);
   }
 
-  RecordVersion load(LogEntry e) {
+  /** Like {@link #load(long)} but shared between views through a small cache; do not modify. */
+  RecordVersion loadShared(LogEntry e) {
     if (e.seq() == 0) {
       return null;
     }
@@ -555,6 +557,9 @@ public final class Collection {
   }
 
   private RecordVersion decode(LogEntry e) {
+    if (e.seq() == 0) {
+      return null;
+    }
     byte[] data = node.feeds().data(e.keyId(), e.seq());
     if (data == null) {
       return null;
@@ -571,7 +576,7 @@ public final class Collection {
     List<LogEntry> entries = indexer.read(after, limit);
     List<RecordVersion> out = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
-      RecordVersion v = load(e);
+      RecordVersion v = decode(e);
       if (v != null) {
         out.add(v);
       }
@@ -762,7 +767,8 @@ public final class Collection {
 
     @Override
     public RecordVersion load(long lseq) {
-      return Collection.this.load(lseq);
+      LogEntry e = indexer.entry(lseq);
+      return e == null ? null : loadShared(e);
     }
 
     @Override

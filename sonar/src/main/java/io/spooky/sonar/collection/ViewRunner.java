@@ -62,7 +62,7 @@ final class ViewRunner {
         }
         List<RecordVersion> records = new ArrayList<>(entries.size());
         for (LogEntry e : entries) {
-          RecordVersion v = collection.load(e);
+          RecordVersion v = collection.loadShared(e);
           if (v != null) {
             records.add(v);
           }

@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * to a batch and returns an {@link Appended}; after the batch is committed the caller passes it to
  * {@link #publish}. Mutations must be serialized by the caller (the node's write lock) and at most
  * one prepared, unpublished {@link Appended} may exist per feed. Reads are thread-safe and see only
- * published blocks.
+ * published blocks. Other modules read here ({@link #blocks}, {@link #length(FeedKey)}) and write
+ * through the node ({@code Sonar.ingest}), which also indexes what it stores.
  */
 public final class FeedStore {
   private static final byte[] NEXT_ID = {'N'};

@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Mutations ({@code stage*}, {@link #publish}, {@link #rollback}) must be serialized by the
  * caller (the node's write lock): staged entries go into the caller's batch and become visible to
- * readers only on {@link #publish} after the batch committed. Reads are thread-safe.
+ * readers only on {@link #publish} after the batch committed; they are the node's write path, not
+ * an API for other modules. Reads ({@link #head}, {@link #entry}, {@link #lseqOf}, {@link #read})
+ * are thread-safe.
  */
 public final class Indexer {
   private final Store store;

@@ -10,8 +10,9 @@ import java.util.List;
  * <p>The collection drives every view the same way: it pulls the log after {@link #cursor()} in
  * batches, loads the record blocks of each batch and calls {@link #apply} with them and the last
  * lseq of the batch (header blocks and undecodable blocks are skipped but still advance the
- * cursor). Calls to {@link #apply} and {@link #reset} for one view are serialized by the
- * collection; {@link #cursor()} and a view's query methods may be called concurrently with them.
+ * cursor). The records are shared with other views and must not be modified. Calls to {@link
+ * #apply} and {@link #reset} for one view are serialized by the collection; {@link #cursor()} and a
+ * view's query methods may be called concurrently with them.
  *
  * <p>Contract for implementations:
  *

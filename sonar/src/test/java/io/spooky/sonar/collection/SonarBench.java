@@ -158,7 +158,7 @@ public final class SonarBench {
                 .size();
         byIndexRange[i] = System.nanoTime() - s;
       }
-      report("query records by type (" + singles + " results)", byType);
+      report("query records by type (" + (singles + writers * each) + " results)", byType);
       report("query records by type+id (1 result)", byTypeId);
       report("query index equality (" + (total / 1000) + " results)", byIndexEq);
       report("query index range gte, limit 10", byIndexRange);
