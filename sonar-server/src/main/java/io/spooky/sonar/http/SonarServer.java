@@ -140,15 +140,19 @@ public final class SonarServer implements AutoCloseable {
 
   /** The node of {@code workspace}, opened on first use; for embedding and replication. */
   public Sonar node(String workspace) {
-    if (!WORKSPACE.matcher(workspace).matches()) {
-      throw new ApiException(400, "workspace names are [A-Za-z0-9_-]{1,64}: " + workspace);
-    }
+    checkWorkspace(workspace);
     return nodes.computeIfAbsent(
         workspace,
         w ->
             Sonar.open(
                 config.dataDir().resolve(w),
                 new SonarOptions(List.of(SearchView.factory()), true)));
+  }
+
+  private static void checkWorkspace(String workspace) {
+    if (!WORKSPACE.matcher(workspace).matches()) {
+      throw new ApiException(400, "workspace names are [A-Za-z0-9_-]{1,64}: " + workspace);
+    }
   }
 
   // ---------------------------------------------------------------- routes
@@ -162,6 +166,7 @@ public final class SonarServer implements AutoCloseable {
     String c = "/collection/{collection}";
     route(HandlerType.GET, c, ctx -> json(ctx, status(ctx, collection(ctx))));
     route(HandlerType.POST, c, this::put);
+    route(HandlerType.PATCH, c, this::configure);
     route(HandlerType.GET, c + "/record/{ns}/{name}/{id}", this::getRecord);
     route(HandlerType.DELETE, c + "/record/{ns}/{name}/{id}", this::deleteRecord);
     route(HandlerType.GET, c + "/version/{key}/{seq}", this::getVersion);
@@ -186,7 +191,9 @@ public final class SonarServer implements AutoCloseable {
     Handler guarded =
         ctx -> {
           String ws = ctx.pathParam("workspace");
-          node(ws);
+          // Validate and authenticate before opening anything: unauthenticated requests must not
+          // create workspace directories.
+          checkWorkspace(ws);
           if (config.authentication()) {
             auth.verify(ctx.header("Authorization"), ws);
           }
@@ -245,7 +252,7 @@ public final class SonarServer implements AutoCloseable {
 
   private void login(Context ctx) {
     String ws = ctx.pathParam("workspace");
-    node(ws);
+    checkWorkspace(ws);
     JsonNode b = body(ctx);
     json(ctx, obj().put("token", auth.login(ws, b.path("code").asText(null))));
   }
@@ -273,6 +280,39 @@ public final class SonarServer implements AutoCloseable {
       c.putFeed(c.localKey(), alias);
     }
     ctx.status(201);
+    json(ctx, status(ctx, c));
+  }
+
+  /**
+   * Collection configuration: {@code {views: {<view>: {paused: bool}}}} pauses or resumes
+   * background processing of views. Answers the status.
+   */
+  private void configure(Context ctx) {
+    Collection c = collection(ctx);
+    JsonNode b = body(ctx);
+    JsonNode views = b.path("views");
+    if (!b.isObject() || !views.isObject()) {
+      throw new ApiException(400, "collection config is {views: {<view>: {paused: bool}}}");
+    }
+    List<String> known = new ArrayList<>();
+    c.status().forEach(s -> known.add(s.name()));
+    for (Iterator<Map.Entry<String, JsonNode>> it = views.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!known.contains(e.getKey())) {
+        throw new ApiException(404, "no view " + e.getKey());
+      }
+      if (!e.getValue().path("paused").isBoolean()) {
+        throw new ApiException(400, "views." + e.getKey() + ".paused must be a boolean");
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = views.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().get("paused").asBoolean()) {
+        c.pause(e.getKey());
+      } else {
+        c.resume(e.getKey());
+      }
+    }
     json(ctx, status(ctx, c));
   }
 
@@ -621,6 +661,6 @@ public final class SonarServer implements AutoCloseable {
       it.next().close();
       it.remove();
     }
-    LOG.info("event=sonar_server_stopped port={}", config.port());
+    LOG.info("event=sonar_server_stopped dir={}", config.dataDir());
   }
 }

@@ -12,6 +12,8 @@ import io.spooky.sonar.schema.FieldSpec;
 import io.spooky.sonar.schema.TypeSpec;
 import io.spooky.sonar.view.ViewStatus;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /** The JSON shapes of the HTTP API (Sonar 0.6 compatible), in both directions. */
 final class Wire {
@@ -38,7 +40,7 @@ final class Wire {
   }
 
   /** The collection status of {@code GET /:ws/collection/:c}. */
-  static ObjectNode status(Collection c, java.util.function.ToLongFunction<FeedKey> length) {
+  static ObjectNode status(Collection c, ToLongFunction<FeedKey> length) {
     ObjectNode o = F.objectNode();
     o.put("name", c.name()).put("key", c.rootKey().hex()).put("rootKey", c.rootKey().hex());
     o.put("localKey", c.localKey().hex()).put("id", c.rootKey().hex());
@@ -51,7 +53,7 @@ final class Wire {
     ObjectNode kappa = o.putObject("kappa");
     for (ViewStatus s : c.status()) {
       ObjectNode v = kappa.putObject(s.name());
-      v.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
+      v.put("state", s.state().name().toLowerCase(Locale.ROOT));
       v.put("indexed", s.indexed()).put("total", s.total());
       if (s.error() != null) {
         v.put("error", s.error());

@@ -45,6 +45,9 @@ class AuthTest {
     SonarClient anonymous = new SonarClient(api, "default", null);
     assertStatus(() -> anonymous.get(""), 401, "missing bearer token");
     assertStatus(() -> login("default", "wrong"), 401, "invalid access code");
+    assertStatus(() -> new SonarClient(api, "intruder", null).get(""), 401, "");
+    assertStatus(() -> login("intruder", "wrong"), 401, "");
+    assertThat(dir.resolve("intruder")).doesNotExist();
 
     String token = login("default", "root-code");
     assertThat(token.split("\\.")).hasSize(3);

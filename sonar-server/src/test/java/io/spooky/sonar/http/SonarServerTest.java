@@ -257,6 +257,37 @@ class SonarServerTest {
   }
 
   @Test
+  void patchPausesAndResumesViews() {
+    client.get("/collection/c/sync");
+    JsonNode paused =
+        client.send(
+            "PATCH",
+            "/collection/c",
+            "{\"views\": {\"history\": {\"paused\": true}}}".getBytes(StandardCharsets.UTF_8),
+            "application/json");
+    assertThat(paused.at("/kappa/history/state").asText()).isEqualTo("paused");
+    put("doc", "p", "while paused");
+    assertThat(client.post("/collection/c/query/history", obj("{}"))).hasSize(1);
+    JsonNode resumed =
+        client.send(
+            "PATCH",
+            "/collection/c",
+            "{\"views\": {\"history\": {\"paused\": false}}}".getBytes(StandardCharsets.UTF_8),
+            "application/json");
+    assertThat(resumed.at("/kappa/history/state").asText()).isNotEqualTo("paused");
+    assertThat(client.post("/collection/c/query/history", obj("{}"))).hasSize(2);
+    assertStatus(
+        () ->
+            client.send(
+                "PATCH",
+                "/collection/c",
+                "{\"views\": {\"nope\": {\"paused\": true}}}".getBytes(StandardCharsets.UTF_8),
+                "application/json"),
+        404,
+        "no view nope");
+  }
+
+  @Test
   void schemaAsJsonSchema() {
     JsonNode all = client.get("/collection/c/schema");
     assertThat(all.has("default/doc@1")).isTrue();
