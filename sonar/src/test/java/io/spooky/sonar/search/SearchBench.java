@@ -62,13 +62,19 @@ public final class SearchBench {
           "bulk put + all views (search included) caught up: %d docs in %.1f s = %.0f docs/s%n",
           total, bulk, total / bulk);
 
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu1 = os.getProcessCpuTime();
       long t1 = System.nanoTime();
       c.rebuild(SearchView.NAME);
       view.refresh();
       double rebuild = (System.nanoTime() - t1) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpu1) / 1e9;
       System.out.printf(
-          "search view rebuild from the log: %d docs in %.1f s = %.0f docs/s%n",
-          total, rebuild, total / rebuild);
+          "search view rebuild from the log: %d docs in %.1f s = %.0f docs/s; process CPU %.1f s ="
+              + " %.0f docs per CPU-second%n",
+          total, rebuild, total / rebuild, cpu, total / cpu);
 
       int singles = 300;
       long[] lat = new long[singles];
