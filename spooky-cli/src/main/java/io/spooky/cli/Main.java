@@ -24,7 +24,11 @@ public final class Main {
           out.println("spooky " + version());
           return 0;
         };
-    return Map.of("dev", dev, "devdb", dev, "version", version, "--version", version);
+    Command sonar =
+        (args, out, err) ->
+            new io.spooky.sonar.cli.SonarCommand(System.getenv()).run(args, out, err);
+    return Map.of(
+        "dev", dev, "devdb", dev, "sonar", sonar, "version", version, "--version", version);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -56,6 +60,9 @@ public final class Main {
           dev        start everything on embedded defaults (dev SurrealDB, ...) and print how to
                      connect  [--bind 127.0.0.1:8000] [--storage memory|PATH] [--user root --pass root]
           devdb      start the dev SurrealDB alone (same flags)
+          sonar      Sonar content database: start the server [--bind 127.0.0.1:9191] [--data DIR]
+                     [--disable-authentication]; or collection|db|search as a client
+                     ('spooky sonar help')
           test       run every test of every module (launcher only)
           version    print the version
         """;
