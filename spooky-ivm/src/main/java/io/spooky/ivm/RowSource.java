@@ -1,0 +1,195 @@
+package io.spooky.ivm;
+
+import io.spooky.core.value.RecordId;
+import io.spooky.core.value.Value;
+import io.spooky.ivm.plan.ViewPlan;
+import io.spooky.ivm.store.Reads;
+import io.spooky.ivm.store.TableStore;
+import io.spooky.query.eval.QueryEvaluationException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The filter and projection stage shared by every view computation with the same table, WHERE and
+ * SELECT (and parameters), whatever their ORDER BY, START and LIMIT: it evaluates each changed
+ * source record once and hands the new row to each consumer.
+ *
+ * <p>It also owns the dependency index of rows that read other records (record links, subqueries):
+ * base id → the ids and tables its last evaluation read, and the reverse maps used to find the rows
+ * a change to another record invalidates.
+ *
+ * <p>Invariant between batches: {@link #rows} holds exactly the records of the table whose WHERE
+ * holds, each with its row as evaluated against the current store. Not thread-safe.
+ */
+final class RowSource {
+  final ViewPlan plan;
+  final List<ViewInstance> consumers = new ArrayList<>(1);
+
+  /** Current rows (non-null), by source record id. */
+  final Map<RecordId, Value> rows = new HashMap<>();
+
+  /** Source records whose evaluation currently fails, with the evaluator's message. */
+  final Map<RecordId, String> failing = new HashMap<>();
+
+  private final BiConsumer<String, RowSource> onTableRead;
+  private final Map<RecordId, RowReads> deps = new HashMap<>();
+  private final Map<RecordId, Set<RecordId>> readers = new HashMap<>();
+  private final Map<String, Set<RecordId>> tableReaders = new HashMap<>();
+
+  /** Row evaluations performed; package-private so routing tests can count work. */
+  long evaluations;
+
+  /** What one row's evaluation read: record ids and whole tables. */
+  record RowReads(Set<RecordId> ids, Set<String> tables) {
+    boolean isEmpty() {
+      return ids.isEmpty() && tables.isEmpty();
+    }
+  }
+
+  RowSource(ViewPlan plan, BiConsumer<String, RowSource> onTableRead) {
+    this.plan = plan;
+    this.onTableRead = onTableRead;
+  }
+
+  /** Evaluates every record of the source table (no consumer is attached yet). */
+  void initialize(TableStore store) {
+    for (var e : store.table(plan.table()).entrySet()) {
+      evaluate(e.getKey(), e.getValue(), store);
+    }
+  }
+
+  /** Restores rows and dependencies saved by a snapshot, without evaluating anything. */
+  void restore(List<Map.Entry<RecordId, Value>> saved, Map<RecordId, RowReads> savedDeps) {
+    for (Map.Entry<RecordId, Value> e : saved) {
+      rows.put(e.getKey(), e.getValue());
+    }
+    savedDeps.forEach(this::track);
+  }
+
+  /** Dependencies of rows that read other records, for snapshots. */
+  Map<RecordId, RowReads> deps() {
+    return Map.copyOf(deps);
+  }
+
+  /**
+   * Brings the rows that depend on record {@code id} up to date with the store: the record itself
+   * when it belongs to the source table, and every row whose evaluation read it.
+   */
+  void onChange(RecordId id, TableStore store) {
+    boolean own = id.table().equals(plan.table());
+    if (own) {
+      evaluate(id, store.get(id), store);
+    }
+    Set<RecordId> byId = readers.get(id);
+    Set<RecordId> byTable = tableReaders.get(id.table());
+    if (byId == null && byTable == null) {
+      return;
+    }
+    Set<RecordId> affected = new HashSet<>();
+    if (byId != null) {
+      affected.addAll(byId);
+    }
+    if (byTable != null) {
+      affected.addAll(byTable);
+    }
+    for (RecordId base : affected) {
+      if (!(own && base.equals(id))) {
+        evaluate(base, store.get(base), store);
+      }
+    }
+  }
+
+  private void evaluate(RecordId id, Value record, TableStore store) {
+    evaluations++;
+    Tracker reads = new Tracker(store);
+    Value row = null;
+    if (!record.isNullish()) {
+      try {
+        row = plan.rows().evaluate(id, record, reads);
+        if (!failing.isEmpty()) {
+          failing.remove(id);
+        }
+      } catch (QueryEvaluationException e) {
+        // SurrealDB fails the whole SELECT here; the view leaves the row out and reports it.
+        failing.put(id, e.getMessage());
+      }
+    } else if (!failing.isEmpty()) {
+      failing.remove(id);
+    }
+    if (!reads.isEmpty() || !deps.isEmpty()) {
+      track(id, new RowReads(reads.ids, reads.tables));
+    }
+    Value old = row == null ? rows.remove(id) : rows.put(id, row);
+    if (old == null ? row == null : old.equals(row)) {
+      return;
+    }
+    for (ViewInstance c : consumers) {
+      c.accept(id, row);
+    }
+  }
+
+  private void track(RecordId base, RowReads now) {
+    RowReads old = now.isEmpty() ? deps.remove(base) : deps.put(base, now);
+    if (old != null) {
+      for (RecordId r : old.ids()) {
+        Set<RecordId> s = readers.get(r);
+        if (s != null && s.remove(base) && s.isEmpty()) {
+          readers.remove(r);
+        }
+      }
+      for (String t : old.tables()) {
+        Set<RecordId> s = tableReaders.get(t);
+        if (s != null && s.remove(base) && s.isEmpty()) {
+          tableReaders.remove(t);
+        }
+      }
+    }
+    for (RecordId r : now.ids()) {
+      readers.computeIfAbsent(r, k -> new HashSet<>()).add(base);
+      onTableRead.accept(r.table(), this);
+    }
+    for (String t : now.tables()) {
+      tableReaders.computeIfAbsent(t, k -> new HashSet<>()).add(base);
+      onTableRead.accept(t, this);
+    }
+  }
+
+  /** {@link Reads} over the store that remembers what it read. */
+  private static final class Tracker implements Reads {
+    private final TableStore store;
+    Set<RecordId> ids = Set.of();
+    Set<String> tables = Set.of();
+
+    Tracker(TableStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public Value get(RecordId id) {
+      if (ids.isEmpty()) {
+        ids = new HashSet<>();
+      }
+      ids.add(id);
+      return store.get(id);
+    }
+
+    @Override
+    public NavigableMap<RecordId, Value> scan(String table) {
+      if (tables.isEmpty()) {
+        tables = new HashSet<>();
+      }
+      tables.add(table);
+      return store.table(table);
+    }
+
+    boolean isEmpty() {
+      return ids.isEmpty() && tables.isEmpty();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.spooky.ivm;
+
+import io.spooky.core.digest.ContentDigest;
+import io.spooky.core.encoding.EncodingBuffer;
+import io.spooky.core.value.RecordId;
+import io.spooky.core.value.Value;
+import io.spooky.ivm.group.GroupOperator;
+import io.spooky.ivm.merkle.MerkleTree;
+import io.spooky.ivm.plan.SortKey;
+import io.spooky.ivm.plan.ViewPlan;
+import io.spooky.ivm.topk.OrderedWindow;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ordered, possibly grouped, result of one view plan, shared by every registered view with the
+ * same plan: it consumes the rows of its {@link RowSource} (which may feed several instances that
+ * differ only in ORDER BY, START or LIMIT), and keeps the group operator, the ordered window and
+ * the Merkle tree of the visible rows.
+ *
+ * <p>Invariant after {@link #flush}: the window equals GROUP/ORDER/START/LIMIT applied to the
+ * source's rows, and the tree holds exactly the window's rows with their versions. Not thread-safe.
+ */
+final class ViewInstance {
+  final ViewPlan plan;
+  final RowSource source;
+  final Set<String> viewIds = new LinkedHashSet<>();
+
+  private final OrderedWindow window;
+  private final GroupOperator groups;
+  private final MerkleTree tree = new MerkleTree();
+  private final EncodingBuffer scratch = new EncodingBuffer(256);
+  private final Map<Value, MerkleTree.Member> members = new HashMap<>();
+
+  /** Attaches to {@code source} and loads its current rows; call {@link #flush} afterwards. */
+  ViewInstance(ViewPlan plan, RowSource source) {
+    this.plan = plan;
+    this.source = source;
+    boolean[] desc = new boolean[plan.order().size()];
+    for (int i = 0; i < desc.length; i++) {
+      desc[i] = plan.order().get(i).descending();
+    }
+    this.window = new OrderedWindow(desc, plan.start(), plan.limit());
+    this.groups = plan.group() == null ? null : new GroupOperator(plan.group(), this::emit);
+    source.rows.forEach(this::accept);
+    source.consumers.add(this);
+  }
+
+  /** Receives the new row of source record {@code id} (null: it no longer satisfies WHERE). */
+  void accept(RecordId id, Value row) {
+    if (groups != null) {
+      groups.update(id, row);
+    } else if (row == null) {
+      window.remove(id);
+    } else {
+      window.upsert(new OrderedWindow.Row(id, sortKey(row), row));
+    }
+  }
+
+  /** Ends a batch: the window's change, with the Merkle tree updated to match. */
+  OrderedWindow.Diff flush() {
+    if (groups != null) {
+      groups.flush();
+    }
+    OrderedWindow.Diff diff = window.flush();
+    for (Value key : diff.removed()) {
+      MerkleTree.Member m = members.remove(key);
+      tree.remove(m.id());
+    }
+    for (OrderedWindow.Placed p : diff.added()) {
+      putMember(p.row());
+    }
+    for (OrderedWindow.Placed p : diff.updated()) {
+      putMember(p.row());
+    }
+    return diff;
+  }
+
+  List<OrderedWindow.Row> rows() {
+    return window.window();
+  }
+
+  MerkleTree tree() {
+    return tree;
+  }
+
+  /** What the view returns for a window row. */
+  Value output(OrderedWindow.Row row) {
+    return plan.output().apply(row.content());
+  }
+
+  /** The Merkle member of a visible row: its id and the digest of its content. */
+  MerkleTree.Member member(Value key) {
+    return members.get(key);
+  }
+
+  private void putMember(OrderedWindow.Row row) {
+    RecordId id = memberId(row);
+    MerkleTree.Member m = new MerkleTree.Member(id, ContentDigest.of(output(row), scratch));
+    MerkleTree.Member old = members.put(row.key(), m);
+    if (old != null && !old.id().equals(id)) {
+      tree.remove(old.id());
+    }
+    tree.put(id, m.version());
+  }
+
+  /**
+   * The record id a row is filed under in the Merkle tree: the row key when it is a record id (the
+   * source record), otherwise (a group row) {@code _spooky_group:[key...]}.
+   */
+  static RecordId memberId(OrderedWindow.Row row) {
+    if (row.key() instanceof RecordId id) {
+      return id;
+    }
+    return new RecordId("_spooky_group", row.key());
+  }
+
+  /** Receives group rows from the group operator (null content = the group vanished). */
+  private void emit(Value key, Value content) {
+    if (content == null) {
+      window.remove(key);
+    } else {
+      window.upsert(new OrderedWindow.Row(key, sortKey(content), content));
+    }
+  }
+
+  private Value[] sortKey(Value row) {
+    List<SortKey> order = plan.order();
+    Value[] out = new Value[order.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = order.get(i).extract().apply(row);
+    }
+    return out;
+  }
+}

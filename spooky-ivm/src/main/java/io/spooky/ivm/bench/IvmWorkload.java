@@ -1,0 +1,189 @@
+package io.spooky.ivm.bench;
+
+import io.spooky.core.value.ObjectValue;
+import io.spooky.core.value.RecordId;
+import io.spooky.core.value.Value;
+import io.spooky.ivm.Change;
+import io.spooky.ivm.ViewRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The standard IVM load generator: table {@code product {category, price, name}} with {@code
+ * records} rows over {@code categories} categories, {@code views} views {@code SELECT * FROM
+ * product WHERE category = $c ORDER BY price DESC LIMIT 10} spread over the categories, then {@code
+ * changes} single-record UPDATEs that change the price and, one time in ten, the category. Each
+ * change is one {@link ViewRegistry#apply} call, timed on its own after an unmeasured warm-up of
+ * the same length (capped at 20,000) so that the figures describe the JIT-compiled engine.
+ *
+ * <p>Prints one JSON line: {@code {"views":V,"records":N,"changes":C,"load_ms":…,"register_ms":…,
+ * "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"heap_mb":…}}. Latencies are
+ * wall-clock per {@code apply} call; {@code cpu_us} is the measuring thread's CPU time per change
+ * (it includes generating the change), which stays meaningful on a machine shared with other load,
+ * where wall-clock figures absorb preemptions.
+ *
+ * <pre>{@code
+ * java -cp … io.spooky.ivm.bench.IvmWorkload --records 10000 --categories 20 --views 1000 \
+ *     --changes 20000 --seed 1
+ * }</pre>
+ */
+public final class IvmWorkload {
+  /** The workload's parameters. */
+  public record Options(int records, int categories, int views, int changes, long seed) {
+    /**
+     * Parses {@code --records --categories --views --changes --seed}; defaults
+     * 10000/20/100/20000/1.
+     */
+    public static Options parse(String... args) {
+      int records = 10_000;
+      int categories = 20;
+      int views = 100;
+      int changes = 20_000;
+      long seed = 1;
+      for (int i = 0; i + 1 < args.length; i += 2) {
+        String v = args[i + 1];
+        switch (args[i]) {
+          case "--records" -> records = Integer.parseInt(v);
+          case "--categories" -> categories = Integer.parseInt(v);
+          case "--views" -> views = Integer.parseInt(v);
+          case "--changes" -> changes = Integer.parseInt(v);
+          case "--seed" -> seed = Long.parseLong(v);
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      if (args.length % 2 != 0) {
+        throw new IllegalArgumentException("options come in pairs: --name value");
+      }
+      return new Options(records, categories, views, changes, seed);
+    }
+  }
+
+  /** The measured figures. */
+  public record Result(
+      Options options,
+      long loadMs,
+      long registerMs,
+      double p50Us,
+      double p99Us,
+      double meanUs,
+      double changesPerS,
+      double cpuUs,
+      long heapMb) {
+    /** The one-line JSON form. */
+    public String toJson() {
+      return String.format(
+          Locale.ROOT,
+          "{\"views\":%d,\"records\":%d,\"changes\":%d,\"load_ms\":%d,\"register_ms\":%d,"
+              + "\"p50_us\":%.2f,\"p99_us\":%.2f,\"mean_us\":%.2f,\"changes_per_s\":%.0f,"
+              + "\"cpu_us\":%.2f,\"heap_mb\":%d}",
+          options.views(),
+          options.records(),
+          options.changes(),
+          loadMs,
+          registerMs,
+          p50Us,
+          p99Us,
+          meanUs,
+          changesPerS,
+          cpuUs,
+          heapMb);
+    }
+  }
+
+  private IvmWorkload() {}
+
+  public static void main(String[] args) {
+    System.out.println(run(Options.parse(args)).toJson());
+  }
+
+  /** Runs the workload and returns its figures. */
+  public static Result run(Options o) {
+    Random r = new Random(o.seed());
+    ViewRegistry reg = new ViewRegistry();
+    ObjectValue[] rows = new ObjectValue[o.records()];
+    List<Change> load = new ArrayList<>(o.records());
+    for (int i = 0; i < o.records(); i++) {
+      RecordId id = RecordId.of("product", i);
+      rows[i] =
+          (ObjectValue)
+              Value.object(
+                  Map.of(
+                      "id", id,
+                      "category", category(r.nextInt(o.categories())),
+                      "price", Value.of(r.nextInt(100_000)),
+                      "name", Value.of("product " + i)));
+      load.add(Change.create(id, rows[i]));
+    }
+    long t0 = System.nanoTime();
+    reg.apply(load);
+    long loadMs = (System.nanoTime() - t0) / 1_000_000;
+
+    t0 = System.nanoTime();
+    String surql = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 10";
+    for (int v = 0; v < o.views(); v++) {
+      reg.register("view-" + v, surql, Map.of("c", category(v % o.categories())));
+    }
+    long registerMs = (System.nanoTime() - t0) / 1_000_000;
+
+    changes(reg, rows, r, o, Math.min(o.changes(), 20_000), null);
+    long[] nanos = new long[o.changes()];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    long start = System.nanoTime();
+    changes(reg, rows, r, o, o.changes(), nanos);
+    long total = System.nanoTime() - start;
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+
+    Arrays.sort(nanos);
+    double mean = Arrays.stream(nanos).average().orElse(0) / 1_000.0;
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
+    return new Result(
+        o,
+        loadMs,
+        registerMs,
+        percentile(nanos, 0.50) / 1_000.0,
+        percentile(nanos, 0.99) / 1_000.0,
+        mean,
+        o.changes() / (total / 1e9),
+        cpu / 1_000.0 / o.changes(),
+        heapMb);
+  }
+
+  private static void changes(
+      ViewRegistry reg, ObjectValue[] rows, Random r, Options o, int n, long[] nanos) {
+    for (int i = 0; i < n; i++) {
+      int k = r.nextInt(rows.length);
+      ObjectValue before = rows[k];
+      ObjectValue after = before.with("price", Value.of(r.nextInt(100_000)));
+      if (r.nextInt(10) == 0) {
+        after = after.with("category", category(r.nextInt(o.categories())));
+      }
+      rows[k] = after;
+      Change c = Change.update((RecordId) before.get("id"), before, after);
+      long t = System.nanoTime();
+      reg.apply(List.of(c));
+      if (nanos != null) {
+        nanos[i] = System.nanoTime() - t;
+      }
+    }
+  }
+
+  private static Value category(int c) {
+    return Value.of("category-" + c);
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+}

@@ -1,0 +1,108 @@
+package io.spooky.ivm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spooky.core.value.RecordId;
+import io.spooky.core.value.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A change costs work only in the views it can affect, counted in row evaluations. */
+class RoutingTest {
+  private static Value product(RecordId id, String category, long price) {
+    return Value.object(Map.of("id", id, "category", Value.of(category), "price", Value.of(price)));
+  }
+
+  @Test
+  void aChangeInOneCategoryEvaluatesOnlyThatCategorysViews() {
+    ViewRegistry reg = new ViewRegistry();
+    List<Change> load = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      RecordId id = RecordId.of("product", i);
+      load.add(Change.create(id, product(id, "c" + (i % 20), i)));
+    }
+    reg.apply(load);
+    String top = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 3";
+    String deep = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 5 START 1";
+    for (int c = 0; c < 20; c++) {
+      Map<String, Value> params = Map.of("c", Value.of("c" + c));
+      reg.register("top-c" + c, top, params);
+      reg.register("again-c" + c, top, params);
+      reg.register("deep-c" + c, deep, params);
+    }
+    long before = reg.evaluations();
+    long[] perView = new long[20];
+    for (int c = 0; c < 20; c++) {
+      perView[c] = reg.evaluations("top-c" + c);
+    }
+
+    RecordId id = RecordId.of("product", 3); // category c3
+    reg.apply(List.of(Change.update(id, product(id, "c3", 3), product(id, "c3", 1000))));
+
+    // Three views of c3, two orderings, one shared WHERE: one evaluation.
+    assertThat(reg.evaluations() - before).isEqualTo(1);
+    for (int c = 0; c < 20; c++) {
+      assertThat(reg.evaluations("top-c" + c) - perView[c])
+          .as("view of c%d", c)
+          .isEqualTo(c == 3 ? 1 : 0);
+    }
+
+    // Moving the record to another category touches the views of both categories only.
+    before = reg.evaluations();
+    List<ViewDelta> deltas =
+        reg.apply(List.of(Change.update(id, product(id, "c3", 1000), product(id, "c7", 1000))));
+    assertThat(reg.evaluations() - before).isEqualTo(2);
+    assertThat(deltas)
+        .extracting(ViewDelta::viewId)
+        .containsExactlyInAnyOrder(
+            "top-c3", "again-c3", "deep-c3", "top-c7", "again-c7", "deep-c7");
+    assertThat(reg.rows("top-c7").get(0)).isEqualTo(product(id, "c7", 1000));
+  }
+
+  @Test
+  void rangeConjunctsRouteThroughASortedIndex() {
+    ViewRegistry reg = new ViewRegistry();
+    for (int min = 0; min < 100; min += 10) {
+      reg.register("above-" + min, PlanViews.pricedAbove(min));
+    }
+    long before = reg.evaluations();
+    RecordId id = RecordId.of("product", 1);
+    reg.apply(List.of(Change.create(id, product(id, "c0", 35))));
+    // price 35 can only satisfy price > 0, 10, 20, 30.
+    assertThat(reg.evaluations() - before).isEqualTo(4);
+    assertThat(reg.rows("above-30")).hasSize(1);
+    assertThat(reg.rows("above-40")).isEmpty();
+  }
+
+  @Test
+  void viewsReadingAnotherTableAreReachedThroughTheirReads() {
+    ViewRegistry reg = new ViewRegistry();
+    RecordId user = RecordId.of("user", 1);
+    RecordId p = RecordId.of("product", 1);
+    reg.apply(
+        List.of(
+            Change.create(
+                user, Value.object(Map.of("name", Value.of("ann"), "active", Value.TRUE))),
+            Change.create(
+                p,
+                Value.object(
+                    Map.of("owner", user, "price", Value.of(5), "category", Value.of("c0"))))));
+    reg.register("owners", PlanViews.activeOwners());
+    reg.register("top", PlanViews.topByCategory("c0", 0, 3));
+    assertThat(reg.rows("owners")).hasSize(1);
+    long top = reg.evaluations("top");
+    List<ViewDelta> deltas =
+        reg.apply(
+            List.of(
+                Change.update(
+                    user,
+                    Value.NONE,
+                    Value.object(Map.of("name", Value.of("ann"), "active", Value.FALSE)))));
+    assertThat(reg.rows("owners")).isEmpty();
+    assertThat(deltas).extracting(ViewDelta::viewId).containsExactly("owners");
+    assertThat(deltas.get(0).removed()).containsExactly(p);
+    assertThat(reg.evaluations("top")).isEqualTo(top);
+  }
+}
