@@ -8,6 +8,7 @@ import io.spooky.core.value.Value;
 import io.spooky.log.EventLog;
 import io.spooky.log.LogConfig;
 import io.spooky.log.LogEntry;
+import io.spooky.service.Metrics;
 import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealConfig;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -80,11 +80,19 @@ public final class Scheduler implements AutoCloseable {
   private final Object replicaLock = new Object();
   private final Object appended = new Object();
   private final List<Thread> threads = new ArrayList<>();
-  private final AtomicLong ingested = new AtomicLong();
-  private final AtomicLong captured = new AtomicLong();
-  private final AtomicLong proxyQueries = new AtomicLong();
-  private final AtomicLong overflows = new AtomicLong();
-  private final AtomicLong staleRemovals = new AtomicLong();
+  private final Metrics metrics = new Metrics();
+  private final Metrics.Counter ingested =
+      metrics.counter("spooky_scheduler_events_ingested_total", "Events accepted by POST /ingest");
+  private final Metrics.Counter captured =
+      metrics.counter("spooky_scheduler_events_captured_total", "Events read by change capture");
+  private final Metrics.Counter proxyQueries =
+      metrics.counter("spooky_scheduler_proxy_queries_total", "Queries run on the replica");
+  private final Metrics.Counter delivered =
+      metrics.counter("spooky_scheduler_events_delivered_total", "Events acknowledged by SSPs");
+  private final Metrics.Counter overflows =
+      metrics.counter("spooky_scheduler_ssp_overflows_total", "SSPs flagged for re-bootstrap");
+  private final Metrics.Counter staleRemovals =
+      metrics.counter("spooky_scheduler_ssp_stale_removals_total", "SSPs removed as stale");
   private int frozen; // guarded by replicaLock
   private volatile boolean running = true;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -128,7 +136,8 @@ public final class Scheduler implements AutoCloseable {
     Scheduler s = new Scheduler(config, wal, replica);
     try {
       s.recover();
-      s.server = SchedulerHttp.start(s, config);
+      s.registerGauges();
+      s.server = SchedulerHttp.start(s, config, s.metrics);
       s.spawn("scheduler-replica", s::followReplica);
       s.spawn("scheduler-reaper", s::reap);
       if (config.dbUrl() != null) {
@@ -198,7 +207,7 @@ public final class Scheduler implements AutoCloseable {
               }
               batch.set(batch.size() - 1, batch.getLast().withCursor(after.encode()));
               append(batch);
-              captured.addAndGet(events.size());
+              captured.add(events.size());
             });
   }
 
@@ -234,7 +243,7 @@ public final class Scheduler implements AutoCloseable {
   /** Appends events sent to {@code POST /ingest} by an outside producer. */
   long ingest(List<WalEvent> events) throws IOException {
     long first = append(events);
-    ingested.addAndGet(events.size());
+    ingested.add(events.size());
     return first;
   }
 
@@ -302,7 +311,7 @@ public final class Scheduler implements AutoCloseable {
 
   /** A consistent view of the replica; the caller closes it. */
   Replica.View replicaView() {
-    proxyQueries.incrementAndGet();
+    proxyQueries.inc();
     return replica.view();
   }
 
@@ -401,6 +410,7 @@ public final class Scheduler implements AutoCloseable {
             if (post(s, batch) && s.active) {
               s.ackedSeq = batch.getLast().seq();
               s.delivered += batch.size();
+              delivered.add(batch.size());
               backoff = 50;
             } else {
               sleep(backoff);
@@ -424,7 +434,7 @@ public final class Scheduler implements AutoCloseable {
   private void overflow(Ssp s, long lastSeq) {
     s.state = Ssp.State.OVERFLOWED;
     unfreeze(s);
-    overflows.incrementAndGet();
+    overflows.inc();
     log.warn(
         "event=ssp_buffer_overflow ssp_id={} acked_seq={} last_seq={} max={}",
         s.id,
@@ -498,7 +508,7 @@ public final class Scheduler implements AutoCloseable {
       for (Ssp s : pool.values()) {
         if (now - s.lastHeartbeatNanos > config.staleAfter().toNanos()) {
           if (pool.remove(s.id, s)) {
-            staleRemovals.incrementAndGet();
+            staleRemovals.inc();
             retire(s, "stale");
             moveQueries(s);
           }
@@ -772,18 +782,26 @@ public final class Scheduler implements AutoCloseable {
         .toList();
   }
 
-  /** Counters for {@code GET /metrics}. */
-  Map<String, Long> counters() {
-    return Map.of(
-        "spooky_scheduler_events_ingested_total", ingested.get(),
-        "spooky_scheduler_events_captured_total", captured.get(),
-        "spooky_scheduler_proxy_queries_total", proxyQueries.get(),
-        "spooky_scheduler_ssp_overflows_total", overflows.get(),
-        "spooky_scheduler_ssp_stale_removals_total", staleRemovals.get(),
-        "spooky_scheduler_wal_last_seq", wal.lastSeq(),
-        "spooky_scheduler_wal_first_seq", wal.firstSeq(),
-        "spooky_scheduler_replica_seq", replica.appliedSeq(),
-        "spooky_scheduler_queries", (long) queries.size());
+  private void registerGauges() {
+    metrics.gauge("spooky_scheduler_wal_last_seq", "Seq of the last WAL entry", wal::lastSeq);
+    metrics.gauge("spooky_scheduler_wal_first_seq", "Seq of the oldest WAL entry", wal::firstSeq);
+    metrics.gauge(
+        "spooky_scheduler_replica_seq", "Seq applied to the replica", replica::appliedSeq);
+    metrics.gauge(
+        "spooky_scheduler_replica_frozen", "1 while the replica is frozen", () -> frozen() ? 1 : 0);
+    metrics.gauge("spooky_scheduler_queries", "Registered queries", queries::size);
+    metrics.gauge("spooky_scheduler_ssps", "SSPs in the pool", pool::size);
+    metrics.gauge(
+        "spooky_scheduler_ssps_ready",
+        "SSPs in the Ready state",
+        () -> pool.values().stream().filter(x -> x.state == Ssp.State.READY).count());
+    metrics.gauge(
+        "spooky_scheduler_ssp_max_lag",
+        "Largest lag of an SSP behind the WAL, in events",
+        () -> {
+          long last = wal.lastSeq();
+          return pool.values().stream().mapToLong(x -> last - x.ackedSeq).max().orElse(0);
+        });
   }
 
   /** Seq of the last event in the WAL. */

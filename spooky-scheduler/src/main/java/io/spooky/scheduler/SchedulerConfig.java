@@ -1,5 +1,7 @@
 package io.spooky.scheduler;
 
+import io.spooky.service.ConfigException;
+import io.spooky.service.ConfigSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,35 +100,72 @@ public record SchedulerConfig(
   /**
    * The defaults overridden by the {@code SPOOKY_SCHEDULER_*} variables of {@code env}.
    *
-   * @throws IllegalArgumentException naming the variable whose value is malformed
+   * @throws ConfigException naming the setting whose value is malformed
    */
   public static SchedulerConfig fromEnv(Map<String, String> env) {
+    return from(ConfigSource.of(Map.of(), env));
+  }
+
+  /**
+   * The defaults overridden by {@code source}. Each setting {@code name} is read from the
+   * environment as {@code SPOOKY_SCHEDULER_<NAME>} and from {@code spooky.yml} as {@code
+   * scheduler.<name>} (the environment wins); {@code load_balance} may also be a top-level key of
+   * the file, as in the Spooky document.
+   *
+   * @throws ConfigException naming the setting whose value is malformed
+   */
+  public static SchedulerConfig from(ConfigSource source) {
     SchedulerConfig d = defaults();
+    Setting s = new Setting(source);
+    String tables = s.text("tables", null);
+    String lb = s.text("load_balance", source.string("load_balance", null));
+    LoadBalance loadBalance;
+    try {
+      loadBalance = lb == null ? d.loadBalance : LoadBalance.parse(lb);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("SPOOKY_SCHEDULER_LOAD_BALANCE", e.getMessage());
+    }
     return new SchedulerConfig(
-        env.getOrDefault("SPOOKY_SCHEDULER_HOST", d.host),
-        intVar(env, "SPOOKY_SCHEDULER_INGEST_PORT", d.port),
-        dbUrl(env.get("SPOOKY_SCHEDULER_DB_URL")),
-        env.getOrDefault("SPOOKY_SCHEDULER_DB_NS", d.dbNamespace),
-        env.getOrDefault("SPOOKY_SCHEDULER_DB_DB", d.dbDatabase),
-        env.getOrDefault("SPOOKY_SCHEDULER_DB_USER", d.dbUser),
-        env.getOrDefault("SPOOKY_SCHEDULER_DB_PASS", d.dbPass),
-        env.containsKey("SPOOKY_SCHEDULER_TABLES")
-            ? Arrays.stream(env.get("SPOOKY_SCHEDULER_TABLES").split(","))
+        s.text("host", d.host),
+        s.integer("ingest_port", d.port),
+        dbUrl(s.text("db_url", null)),
+        s.text("db_ns", d.dbNamespace),
+        s.text("db_db", d.dbDatabase),
+        s.text("db_user", d.dbUser),
+        s.text("db_pass", d.dbPass),
+        tables == null
+            ? d.tables
+            : Arrays.stream(tables.split(","))
                 .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet())
-            : d.tables,
-        Path.of(env.getOrDefault("SPOOKY_SCHEDULER_REPLICA_DB_PATH", d.replicaPath.toString())),
-        Path.of(env.getOrDefault("SPOOKY_SCHEDULER_WAL_PATH", d.walPath.toString())),
-        env.containsKey("SPOOKY_SCHEDULER_LOAD_BALANCE")
-            ? LoadBalance.parse(env.get("SPOOKY_SCHEDULER_LOAD_BALANCE"))
-            : d.loadBalance,
-        msVar(env, "SPOOKY_SCHEDULER_HEARTBEAT_INTERVAL_MS", d.heartbeatInterval),
-        msVar(env, "SPOOKY_SCHEDULER_STALE_AFTER_MS", d.staleAfter),
-        msVar(env, "SPOOKY_SCHEDULER_SSP_POLL_INTERVAL_MS", d.pollInterval),
-        intVar(env, "SPOOKY_SCHEDULER_MAX_BUFFER_PER_SSP", d.maxBufferPerSsp),
-        d.ingestBatch,
-        env.get("SPOOKY_SCHEDULER_SECRET"));
+                .filter(t -> !t.isEmpty())
+                .collect(Collectors.toSet()),
+        Path.of(s.text("replica_db_path", d.replicaPath.toString())),
+        Path.of(s.text("wal_path", d.walPath.toString())),
+        loadBalance,
+        Duration.ofMillis(s.integer("heartbeat_interval_ms", (int) d.heartbeatInterval.toMillis())),
+        Duration.ofMillis(s.integer("stale_after_ms", (int) d.staleAfter.toMillis())),
+        Duration.ofMillis(s.integer("ssp_poll_interval_ms", (int) d.pollInterval.toMillis())),
+        s.integer("max_buffer_per_ssp", d.maxBufferPerSsp),
+        s.integer("ingest_batch", d.ingestBatch),
+        s.text("secret", null));
+  }
+
+  /** Looks a setting up under its environment name first, then under {@code scheduler.}. */
+  private record Setting(ConfigSource source) {
+    String text(String name, String fallback) {
+      return source
+          .string("spooky_scheduler." + name)
+          .or(() -> source.string("scheduler." + name))
+          .orElse(fallback);
+    }
+
+    int integer(String name, int fallback) {
+      String key =
+          source.string("spooky_scheduler." + name).isPresent()
+              ? "spooky_scheduler." + name
+              : "scheduler." + name;
+      return source.integer(key, fallback);
+    }
   }
 
   /** {@code surrealdb:8000/rpc} and {@code ws://host:port/rpc} are both accepted. */
@@ -136,22 +175,6 @@ public record SchedulerConfig(
     }
     String t = text.trim();
     return URI.create(t.contains("://") ? t : "ws://" + t);
-  }
-
-  private static int intVar(Map<String, String> env, String name, int dflt) {
-    String v = env.get(name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer: " + v, e);
-    }
-  }
-
-  private static Duration msVar(Map<String, String> env, String name, Duration dflt) {
-    return env.containsKey(name) ? Duration.ofMillis(intVar(env, name, 0)) : dflt;
   }
 
   public SchedulerConfig withPort(int p) {

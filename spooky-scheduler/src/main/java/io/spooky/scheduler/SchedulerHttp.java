@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.spooky.core.json.JsonReadException;
 import io.spooky.core.json.SurrealJson;
 import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.FloatValue;
@@ -17,16 +16,17 @@ import io.spooky.query.eval.QueryEvaluationException;
 import io.spooky.query.eval.QueryEvaluator;
 import io.spooky.query.parse.SurqlParseException;
 import io.spooky.query.parse.SurqlParser;
+import io.spooky.service.HttpService;
+import io.spooky.service.Metrics;
+import io.spooky.service.ProblemException;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -51,68 +51,20 @@ final class SchedulerHttp {
   private final Scheduler scheduler;
   private final Javalin app;
 
-  /** A failure that reaches the client as problem+json. */
-  static final class Problem extends RuntimeException {
-    final int status;
-    final String type;
-
-    Problem(int status, String type, String detail) {
-      super(detail);
-      this.status = status;
-      this.type = type;
-    }
-  }
-
   private SchedulerHttp(Scheduler scheduler, Javalin app) {
     this.scheduler = scheduler;
     this.app = app;
   }
 
-  static SchedulerHttp start(Scheduler scheduler, SchedulerConfig config) {
+  static SchedulerHttp start(Scheduler scheduler, SchedulerConfig config, Metrics metrics) {
     Javalin app =
-        Javalin.create(
-            cfg -> {
-              cfg.showJavalinBanner = false;
-              cfg.useVirtualThreads = true;
-              cfg.http.maxRequestSize = 64L << 20;
-            });
+        HttpService.create(
+            new HttpService.Options(64L << 20, Optional.ofNullable(config.secret()), path -> false),
+            metrics);
     SchedulerHttp h = new SchedulerHttp(scheduler, app);
-    byte[] secret =
-        config.secret() == null ? null : config.secret().getBytes(StandardCharsets.UTF_8);
-    app.before(
-        ctx -> {
-          if (secret != null) {
-            String auth = ctx.header("Authorization");
-            byte[] given =
-                auth != null && auth.startsWith("Bearer ")
-                    ? auth.substring(7).getBytes(StandardCharsets.UTF_8)
-                    : new byte[0];
-            if (!MessageDigest.isEqual(given, secret)) {
-              throw new Problem(401, "unauthorized", "missing or wrong bearer secret");
-            }
-          }
-        });
-    app.exception(Problem.class, (e, ctx) -> problem(ctx, e.status, e.type, e.getMessage()));
-    app.exception(
-        JsonReadException.class, (e, ctx) -> problem(ctx, 400, "malformed_json", e.getMessage()));
     app.exception(
         IllegalArgumentException.class,
-        (e, ctx) -> problem(ctx, 400, "invalid_request", e.getMessage()));
-    app.exception(
-        Exception.class,
-        (e, ctx) -> {
-          org.slf4j.LoggerFactory.getLogger(SchedulerHttp.class)
-              .error("event=http_error path={} error=\"{}\"", ctx.path(), e.toString(), e);
-          problem(ctx, 500, "internal", "internal error");
-        });
-    app.error(
-        404,
-        ctx -> {
-          if (ctx.result() == null) {
-            problem(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
-          }
-        });
-
+        (e, ctx) -> HttpService.problem(ctx, ProblemException.badRequest(e.getMessage())));
     app.post("/ingest", h::ingest);
     app.post("/ssp/register", h::sspRegister);
     app.post("/ssp/heartbeat", h::heartbeat);
@@ -124,8 +76,7 @@ final class SchedulerHttp {
     app.get("/query/{id}", h::queryGet);
     app.get("/health", h::health);
     app.get("/ssps", h::ssps);
-    app.get("/metrics", h::metrics);
-    app.start(config.host(), config.port());
+    HttpService.start(app, config.host() + ":" + config.port());
     return h;
   }
 
@@ -140,7 +91,7 @@ final class SchedulerHttp {
   // ---------------------------------------------------------------- handlers
 
   private void ingest(Context ctx) throws IOException {
-    Value body = SurrealJson.read(ctx.body());
+    Value body = SurrealJson.read(HttpService.body(ctx));
     List<Value> items =
         switch (body) {
           case ArrayValue a -> a.items();
@@ -193,13 +144,23 @@ final class SchedulerHttp {
         id, (long) number(o, "views"), number(o, "cpu"), number(o, "memory"))) {
       case OK -> json(ctx, 200, "{\"status\":\"ok\"}");
       case REBOOTSTRAP ->
-          problem(
+          HttpService.problem(
               ctx,
-              409,
-              "rebootstrap_required",
-              "ssp " + id + " fell more than max_buffer_per_ssp events behind; register again");
+              new ProblemException(
+                  409,
+                  "rebootstrap-required",
+                  "Rebootstrap required",
+                  "ssp "
+                      + id
+                      + " fell more than max_buffer_per_ssp events behind; register again"));
       case UNKNOWN ->
-          problem(ctx, 404, "unknown_ssp", "ssp " + id + " is not registered; register again");
+          HttpService.problem(
+              ctx,
+              new ProblemException(
+                  404,
+                  "unknown-ssp",
+                  "Unknown ssp",
+                  "ssp " + id + " is not registered; register again"));
     }
   }
 
@@ -209,8 +170,11 @@ final class SchedulerHttp {
     var m = FIRST_WORD.matcher(query);
     String first = m.find() ? m.group(1).toUpperCase(Locale.ROOT) : "";
     if (WRITE_KEYWORDS.contains(first)) {
-      throw new Problem(
-          403, "read_only", "the snapshot replica is read-only; only SELECT is accepted");
+      throw new ProblemException(
+          403,
+          "read-only",
+          "Read-only",
+          "the snapshot replica is read-only; only SELECT is accepted");
     }
     String statement = query.strip();
     if (statement.endsWith(";")) {
@@ -220,7 +184,8 @@ final class SchedulerHttp {
     try {
       select = SurqlParser.parse(statement);
     } catch (SurqlParseException e) {
-      throw new Problem(400, "parse_error", e.getMessage());
+      throw new ProblemException(
+          400, "parse-error", "Parse error", e.reason(), e.line(), e.column());
     }
     Map<String, Value> params = new TreeMap<>();
     if (o.get("vars") instanceof ObjectValue vars) {
@@ -232,7 +197,7 @@ final class SchedulerHttp {
       seq = view.seq();
       rows = QueryEvaluator.evaluate(select, params, view);
     } catch (QueryEvaluationException e) {
-      throw new Problem(400, "query_failed", e.getMessage());
+      throw new ProblemException(400, "query-failed", "Query failed", e.getMessage());
     }
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -270,7 +235,7 @@ final class SchedulerHttp {
     try {
       p = scheduler.registerQuery(id, surql, params, client);
     } catch (Scheduler.NoSspAvailableException e) {
-      throw new Problem(503, "no_ssp_available", e.getMessage());
+      throw new ProblemException(503, "no-ssp-available", "No ssp available", e.getMessage());
     }
     json(
         ctx,
@@ -287,7 +252,8 @@ final class SchedulerHttp {
   private void queryUnregister(Context ctx) {
     String id = text(object(ctx), "query_id");
     if (!scheduler.unregisterQuery(id)) {
-      throw new Problem(404, "unknown_query", "query " + id + " is not registered");
+      throw new ProblemException(
+          404, "unknown-query", "Unknown query", "query " + id + " is not registered");
     }
     json(ctx, 200, "{\"query_id\":" + Scheduler.jsonString(id) + "}");
   }
@@ -298,10 +264,18 @@ final class SchedulerHttp {
         scheduler
             .query(id)
             .orElseThrow(
-                () -> new Problem(404, "unknown_query", "query " + id + " is not registered"));
+                () ->
+                    new ProblemException(
+                        404,
+                        "unknown-query",
+                        "Unknown query",
+                        "query " + id + " is not registered"));
     if (q.sspId() == null) {
-      throw new Problem(
-          503, "query_pending", "query " + id + " waits for a Ready SSP; retry shortly");
+      throw new ProblemException(
+          503,
+          "query-pending",
+          "Query pending",
+          "query " + id + " waits for a Ready SSP; retry shortly");
     }
     json(
         ctx,
@@ -355,33 +329,10 @@ final class SchedulerHttp {
     json(ctx, 200, out.toString());
   }
 
-  private void metrics(Context ctx) {
-    StringBuilder b = new StringBuilder();
-    new TreeMap<>(scheduler.counters())
-        .forEach(
-            (name, v) -> {
-              b.append("# TYPE ")
-                  .append(name)
-                  .append(name.endsWith("_total") ? " counter\n" : " gauge\n");
-              b.append(name).append(' ').append(v).append('\n');
-            });
-    b.append("# TYPE spooky_scheduler_ssp_lag gauge\n");
-    for (Scheduler.SspStatus s : scheduler.ssps()) {
-      b.append("spooky_scheduler_ssp_lag{ssp_id=\"")
-          .append(s.sspId().replace("\\", "\\\\").replace("\"", "\\\""))
-          .append("\",state=\"")
-          .append(s.state().name().toLowerCase(Locale.ROOT))
-          .append("\"} ")
-          .append(s.lag())
-          .append('\n');
-    }
-    ctx.status(200).contentType("text/plain; version=0.0.4").result(b.toString());
-  }
-
   // ---------------------------------------------------------------- helpers
 
   private static ObjectValue object(Context ctx) {
-    if (SurrealJson.read(ctx.body()) instanceof ObjectValue o) {
+    if (SurrealJson.read(HttpService.body(ctx)) instanceof ObjectValue o) {
       return o;
     }
     throw new IllegalArgumentException("the body must be a JSON object");
@@ -404,20 +355,5 @@ final class SchedulerHttp {
 
   private static void json(Context ctx, int status, String body) {
     ctx.status(status).contentType("application/json").result(body);
-  }
-
-  private static void problem(Context ctx, int status, String type, String detail) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("type", "urn:spooky:problem:" + type);
-      g.writeStringField("title", type.replace('_', ' '));
-      g.writeNumberField("status", status);
-      g.writeStringField("detail", detail == null ? "" : detail);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ctx.status(status).contentType("application/problem+json").result(out.toString());
   }
 }

@@ -154,7 +154,7 @@ class SchedulerLifecycleTest {
     Http.await("overflow flagged", () -> stateOf(http, "ssp-o").equals("overflowed"));
     Http.Response r = http.post("/ssp/heartbeat", hb);
     assertThat(r.status()).isEqualTo(409);
-    assertThat(r.body()).contains("rebootstrap_required");
+    assertThat(r.body()).contains("rebootstrap-required");
     assertThat(http.post("/ssp/heartbeat", hb).status()).isEqualTo(404);
     // The freeze was released: the replica catches up.
     Http.await("replica caught up", () -> s.replicaSeq() == 6);
@@ -171,7 +171,7 @@ class SchedulerLifecycleTest {
     Http.Response r =
         http.post("/ssp/heartbeat", "{\"ssp_id\":\"nobody\",\"views\":0,\"cpu\":0,\"memory\":0}");
     assertThat(r.status()).isEqualTo(404);
-    assertThat(r.body()).contains("unknown_ssp");
+    assertThat(r.body()).contains("unknown-ssp");
   }
 
   @Test
@@ -250,7 +250,7 @@ class SchedulerLifecycleTest {
     Http.Response r =
         http.post("/query/register", "{\"query_id\":\"q\",\"surql\":\"SELECT * FROM t\"}");
     assertThat(r.status()).isEqualTo(503);
-    assertThat(r.body()).contains("no_ssp_available");
+    assertThat(r.body()).contains("no-ssp-available");
   }
 
   @Test
