@@ -233,11 +233,11 @@ public final class Scheduler implements AutoCloseable {
     for (WalEvent e : events) {
       payloads.add(e.encode());
     }
-    long last = wal.appendBatch(payloads);
+    long first = wal.appendBatch(payloads);
     synchronized (appended) {
       appended.notifyAll();
     }
-    return last - events.size() + 1;
+    return first;
   }
 
   /** Appends events sent to {@code POST /ingest} by an outside producer. */
