@@ -24,7 +24,9 @@ public final class Main {
           out.println("spooky " + version());
           return 0;
         };
-    return Map.of("dev", dev, "devdb", dev, "version", version, "--version", version);
+    Command scheduler = new SchedulerCommand(System.getenv(), java.nio.file.Path.of("."));
+    return Map.of(
+        "dev", dev, "devdb", dev, "scheduler", scheduler, "version", version, "--version", version);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -56,6 +58,7 @@ public final class Main {
           dev        start everything on embedded defaults (dev SurrealDB, ...) and print how to
                      connect  [--bind 127.0.0.1:8000] [--storage memory|PATH] [--user root --pass root]
           devdb      start the dev SurrealDB alone (same flags)
+          scheduler  run the Scheduler (WAL, snapshot replica, SSP pool); see 'spooky scheduler --help'
           test       run every test of every module (launcher only)
           version    print the version
         """;
