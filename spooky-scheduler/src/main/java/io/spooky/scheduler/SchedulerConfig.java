@@ -324,15 +324,16 @@ public record SchedulerConfig(
         s);
   }
 
-  public SchedulerConfig withCapture(URI url, String ns, String db, Set<String> watched) {
+  public SchedulerConfig withCapture(
+      URI url, String ns, String db, String user, String pass, Set<String> watched) {
     return new SchedulerConfig(
         host,
         port,
         url,
         ns,
         db,
-        dbUser,
-        dbPass,
+        user,
+        pass,
         watched,
         replicaPath,
         walPath,

@@ -189,6 +189,24 @@ class SchedulerLifecycleTest {
     b.health("ok");
     http.post("/ssp/register", "{\"ssp_id\":\"a\",\"url\":\"" + a.url() + "\"}");
     http.post("/ssp/register", "{\"ssp_id\":\"b\",\"url\":\"" + b.url() + "\"}");
+    // Only b heartbeats (from the start); a goes stale and its query moves to b.
+    Thread beat =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (Http h = new Http(s.port())) {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      h.post(
+                          "/ssp/heartbeat",
+                          "{\"ssp_id\":\"b\",\"views\":1,\"cpu\":1,\"memory\":1}");
+                      Thread.sleep(100);
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } catch (Exception e) {
+                    throw new RuntimeException(e);
+                  }
+                });
     Http.await(
         "both ready",
         () -> stateOf(http, "a").equals("ready") && stateOf(http, "b").equals("ready"));
@@ -210,26 +228,10 @@ class SchedulerLifecycleTest {
         "/query/register", "{\"query_id\":\"q1\",\"surql\":\"SELECT * FROM user\",\"params\":{}}");
     assertThat(b.registeredViews).isEmpty();
 
-    // Only b keeps heartbeating; a goes stale and q1 moves to b.
-    Thread beat =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try (Http h = new Http(s.port())) {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      h.post(
-                          "/ssp/heartbeat",
-                          "{\"ssp_id\":\"b\",\"views\":1,\"cpu\":1,\"memory\":1}");
-                      Thread.sleep(100);
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  } catch (Exception e) {
-                    throw new RuntimeException(e);
-                  }
-                });
     try {
       Http.await("a removed", () -> stateOf(http, "a").equals("absent"));
+      // Between the removal and the move the query is pending (503): clients retry.
+      Http.await("q1 moved", () -> statusOf(http, "/query/q1") == 200);
       Http.Response where = http.get("/query/q1");
       assertThat(where.status()).isEqualTo(200);
       assertThat(((ObjectValue) where.json()).get("ssp_id")).isEqualTo(new StringValue("b"));
@@ -241,6 +243,14 @@ class SchedulerLifecycleTest {
     }
     assertThat(http.post("/query/unregister", "{\"query_id\":\"q1\"}").status()).isEqualTo(200);
     assertThat(http.get("/query/q1").status()).isEqualTo(404);
+  }
+
+  private static int statusOf(Http http, String path) {
+    try {
+      return http.get(path).status();
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
   }
 
   @Test
