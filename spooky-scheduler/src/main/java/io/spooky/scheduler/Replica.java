@@ -1,8 +1,11 @@
 package io.spooky.scheduler;
 
 import io.spooky.core.encoding.CanonicalEncoding;
+import io.spooky.core.value.ArrayValue;
+import io.spooky.core.value.IntValue;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
+import io.spooky.core.value.Value;
 import io.spooky.log.LogEntry;
 import io.spooky.query.eval.Snapshot;
 import java.io.IOException;
@@ -12,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -42,12 +48,14 @@ final class Replica implements AutoCloseable {
 
   private static final byte[] SEQ_KEY = "mseq".getBytes(StandardCharsets.UTF_8);
   private static final byte[] CURSOR_KEY = "mcursor".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TAIL_KEY = "mtail".getBytes(StandardCharsets.UTF_8);
 
   private final Options options;
   private final RocksDB db;
   private final WriteOptions syncWrites;
   private volatile long appliedSeq;
   private volatile String cursor;
+  private Set<WalEvent.CapturedChange> tail; // guarded by the single applying thread
 
   private Replica(Options options, RocksDB db) throws RocksDBException {
     this.options = options;
@@ -57,6 +65,15 @@ final class Replica implements AutoCloseable {
     this.appliedSeq = seq == null ? 0 : ByteBuffer.wrap(seq).getLong();
     byte[] c = db.get(CURSOR_KEY);
     this.cursor = c == null ? null : new String(c, StandardCharsets.UTF_8);
+    this.tail = new LinkedHashSet<>();
+    byte[] t = db.get(TAIL_KEY);
+    if (t != null) {
+      for (Value v : ((ArrayValue) CanonicalEncoding.decode(t)).items()) {
+        ObjectValue o = (ObjectValue) v;
+        tail.add(
+            new WalEvent.CapturedChange((RecordId) o.get("id"), ((IntValue) o.get("vs")).value()));
+      }
+    }
   }
 
   static Replica open(Path dir) throws IOException {
@@ -80,6 +97,15 @@ final class Replica implements AutoCloseable {
     return cursor;
   }
 
+  /**
+   * Captured changes applied after the last event that carried a cursor: non-empty only when the
+   * process died inside the WAL append of a capture batch. Capture resumes from {@link #cursor()}
+   * and must skip these, which the WAL already holds.
+   */
+  Set<WalEvent.CapturedChange> captureTail() {
+    return Set.copyOf(tail);
+  }
+
   /** Applies {@code entries} (consecutive, starting at {@code appliedSeq() + 1}) atomically. */
   void apply(List<LogEntry> entries) throws IOException {
     if (entries.isEmpty()) {
@@ -88,6 +114,7 @@ final class Replica implements AutoCloseable {
     assert entries.getFirst().seq() == appliedSeq + 1
         : "replica at " + appliedSeq + " cannot apply from " + entries.getFirst().seq();
     String newCursor = cursor;
+    Set<WalEvent.CapturedChange> newTail = new LinkedHashSet<>(tail);
     try (WriteBatch batch = new WriteBatch()) {
       for (LogEntry e : entries) {
         WalEvent ev = WalEvent.decode(e.payload());
@@ -99,7 +126,19 @@ final class Replica implements AutoCloseable {
         }
         if (ev.cursor() != null) {
           newCursor = ev.cursor();
+          newTail.clear();
+        } else if (ev.vs() != 0) {
+          newTail.add(new WalEvent.CapturedChange(ev.id(), ev.vs()));
         }
+      }
+      if (newTail.isEmpty()) {
+        batch.delete(TAIL_KEY);
+      } else {
+        List<Value> items = new ArrayList<>();
+        for (WalEvent.CapturedChange c : newTail) {
+          items.add(Value.object(Map.of("id", c.id(), "vs", new IntValue(c.vs()))));
+        }
+        batch.put(TAIL_KEY, CanonicalEncoding.encode(new ArrayValue(items)));
       }
       long last = entries.getLast().seq();
       batch.put(SEQ_KEY, ByteBuffer.allocate(8).putLong(last).array());
@@ -109,6 +148,7 @@ final class Replica implements AutoCloseable {
       db.write(syncWrites, batch);
       appliedSeq = last;
       cursor = newCursor;
+      tail = newTail;
     } catch (RocksDBException e) {
       throw new IOException("replica write failed: " + e.getMessage(), e);
     }

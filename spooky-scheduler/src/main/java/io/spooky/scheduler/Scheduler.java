@@ -26,8 +26,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -192,23 +194,45 @@ public final class Scheduler implements AutoCloseable {
         replica.cursor() == null ? CaptureCursor.empty() : CaptureCursor.decode(replica.cursor());
     CaptureConfig cc =
         config.tables().isEmpty() ? CaptureConfig.allTables() : CaptureConfig.of(config.tables());
+    Set<WalEvent.CapturedChange> alreadyLogged = new HashSet<>(replica.captureTail());
+    if (!alreadyLogged.isEmpty()) {
+      log.warn(
+          "event=capture_partial_batch_recovered changes={} action=skip_when_read_again",
+          alreadyLogged.size());
+    }
     capture =
         ChangeCapture.start(
             surreal,
             cc,
             from,
             (events, after) -> {
-              if (events.isEmpty()) {
-                return;
+              List<WalEvent> batch = toWal(events, after, alreadyLogged);
+              if (!batch.isEmpty()) {
+                append(batch);
+                captured.add(batch.size());
               }
-              List<WalEvent> batch = new ArrayList<>(events.size());
-              for (ChangeEvent e : events) {
-                batch.add(fromCapture(e));
-              }
-              batch.set(batch.size() - 1, batch.getLast().withCursor(after.encode()));
-              append(batch);
-              captured.add(events.size());
             });
+  }
+
+  /**
+   * The WAL events of one capture batch: changes in {@code alreadyLogged} (the surviving part of a
+   * batch whose append a crash interrupted) are dropped from it and from the set, and the last
+   * event kept carries {@code after}, the cursor to resume from.
+   */
+  static List<WalEvent> toWal(
+      List<ChangeEvent> events, CaptureCursor after, Set<WalEvent.CapturedChange> alreadyLogged) {
+    List<WalEvent> batch = new ArrayList<>(events.size());
+    for (ChangeEvent e : events) {
+      if (!alreadyLogged.isEmpty()
+          && alreadyLogged.remove(new WalEvent.CapturedChange(e.id(), e.versionstamp().value()))) {
+        continue;
+      }
+      batch.add(fromCapture(e));
+    }
+    if (!batch.isEmpty()) {
+      batch.set(batch.size() - 1, batch.getLast().withCursor(after.encode()));
+    }
+    return batch;
   }
 
   private static WalEvent fromCapture(ChangeEvent e) {
@@ -219,6 +243,7 @@ public final class Scheduler implements AutoCloseable {
         e.before(),
         e.after(),
         e.version() == null ? "" : e.version().hex(),
+        e.versionstamp().value(),
         null);
   }
 

@@ -20,18 +20,26 @@ import java.util.TreeMap;
  * the seq).
  *
  * <p>WAL payload: the {@link CanonicalEncoding} of an object {@code {table, op, id, before, after,
- * version, cursor?}}, so SurrealDB types (record ids, datetimes, decimals) survive. {@code cursor}
- * is present on the last event of each change-capture batch and holds the capture cursor after that
- * batch ({@code CaptureCursor.encode()}): the WAL is where the capture resumes from.
+ * version, vs?, cursor?}}, so SurrealDB types (record ids, datetimes, decimals) survive. {@code
+ * cursor} is present on the last event of each change-capture batch and holds the capture cursor
+ * after that batch ({@code CaptureCursor.encode()}): the WAL is where the capture resumes from.
  *
  * @param op {@code CREATE}, {@code UPDATE} or {@code DELETE}
  * @param before the record before the change, NONE when unknown or for CREATE
  * @param after the record after the change (its {@code id} field is {@code id}), NONE for DELETE
  * @param version hex content digest of {@code after}; empty for DELETE
+ * @param vs the SurrealDB versionstamp of a captured change; 0 for events posted to /ingest
  * @param cursor capture cursor after this event's batch, or null
  */
 record WalEvent(
-    String table, Op op, RecordId id, Value before, Value after, String version, String cursor) {
+    String table,
+    Op op,
+    RecordId id,
+    Value before,
+    Value after,
+    String version,
+    long vs,
+    String cursor) {
 
   /** The kind of change. */
   enum Op {
@@ -54,9 +62,12 @@ record WalEvent(
     }
   }
 
+  /** Identity of a captured change: the record and the versionstamp of its transaction. */
+  record CapturedChange(RecordId id, long vs) {}
+
   /** A copy carrying {@code cursor}. */
   WalEvent withCursor(String c) {
-    return new WalEvent(table, op, id, before, after, version, c);
+    return new WalEvent(table, op, id, before, after, version, vs, c);
   }
 
   byte[] encode() {
@@ -67,6 +78,9 @@ record WalEvent(
     m.put("before", before);
     m.put("after", after);
     m.put("version", new StringValue(version));
+    if (vs != 0) {
+      m.put("vs", new IntValue(vs));
+    }
     if (cursor != null) {
       m.put("cursor", new StringValue(cursor));
     }
@@ -82,6 +96,7 @@ record WalEvent(
         o.get("before"),
         o.get("after"),
         text(o, "version"),
+        o.get("vs") instanceof IntValue v ? v.value() : 0,
         o.get("cursor") instanceof StringValue s ? s.value() : null);
   }
 
@@ -140,7 +155,7 @@ record WalEvent(
     Value after = withId(o.get("after"), id);
     Value before = withId(o.get("before"), id);
     String version = o.get("version") instanceof StringValue v ? v.value() : null;
-    return new WalEvent(id.table(), kind, id, before, after, version, null);
+    return new WalEvent(id.table(), kind, id, before, after, version, 0, null);
   }
 
   private static Value withId(Value v, RecordId id) {
@@ -168,6 +183,6 @@ record WalEvent(
   static WalEvent upsert(RecordId id, Map<String, Value> fields) {
     TreeMap<String, Value> m = new TreeMap<>(fields);
     m.put("id", id);
-    return new WalEvent(id.table(), Op.UPDATE, id, Value.NONE, new ObjectValue(m), null, null);
+    return new WalEvent(id.table(), Op.UPDATE, id, Value.NONE, new ObjectValue(m), null, 0, null);
   }
 }

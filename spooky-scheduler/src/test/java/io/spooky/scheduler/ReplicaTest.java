@@ -41,7 +41,7 @@ class ReplicaTest {
               entry(
                   4,
                   new WalEvent(
-                      "user", WalEvent.Op.DELETE, a, Value.NONE, Value.NONE, null, null))));
+                      "user", WalEvent.Op.DELETE, a, Value.NONE, Value.NONE, null, 0, null))));
     }
     try (Replica r = Replica.open(dir)) {
       assertThat(r.appliedSeq()).isEqualTo(4);
@@ -54,6 +54,45 @@ class ReplicaTest {
         assertThat(v.get(c).orElseThrow().get("t")).isEqualTo(new StringValue("x"));
         assertThat(v.scan("nope")).isEmpty();
       }
+    }
+  }
+
+  private static WalEvent captured(RecordId id, long vs, String cursor) {
+    return new WalEvent(
+        id.table(),
+        WalEvent.Op.CREATE,
+        id,
+        Value.NONE,
+        Value.object(Map.of("id", id)),
+        null,
+        vs,
+        cursor);
+  }
+
+  @Test
+  void capturedChangesAfterTheLastCursorAreRememberedAcrossReopen() throws Exception {
+    RecordId a = RecordId.of("t", 1);
+    RecordId b = RecordId.of("t", 2);
+    RecordId c = RecordId.of("t", 3);
+    try (Replica r = Replica.open(dir)) {
+      r.apply(List.of(entry(1, captured(a, 100, "c100"))));
+      assertThat(r.captureTail()).isEmpty();
+      // A batch whose append was cut short: events without the closing cursor.
+      r.apply(List.of(entry(2, captured(b, 200, null)), entry(3, captured(c, 200, null))));
+      // Ingested events do not count as captured.
+      r.apply(List.of(entry(4, WalEvent.upsert(RecordId.of("u", 1), Map.of()))));
+    }
+    try (Replica r = Replica.open(dir)) {
+      assertThat(r.cursor()).isEqualTo("c100");
+      assertThat(r.captureTail())
+          .containsExactlyInAnyOrder(
+              new WalEvent.CapturedChange(b, 200), new WalEvent.CapturedChange(c, 200));
+      r.apply(List.of(entry(5, captured(RecordId.of("t", 4), 300, "c300"))));
+      assertThat(r.captureTail()).isEmpty();
+    }
+    try (Replica r = Replica.open(dir)) {
+      assertThat(r.captureTail()).isEmpty();
+      assertThat(r.cursor()).isEqualTo("c300");
     }
   }
 
