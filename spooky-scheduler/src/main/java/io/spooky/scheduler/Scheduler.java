@@ -357,6 +357,9 @@ public final class Scheduler implements AutoCloseable {
       s.queries.addAll(old.queries);
     }
     pool.put(sspId, s);
+    if (old != null && !old.url.equals(url)) {
+      queries.replaceAll((id, q) -> sspId.equals(q.sspId()) ? withSsp(q, s) : q);
+    }
     spawn("scheduler-ssp-" + sspId, () -> deliver(s));
     log.info("event=ssp_registered ssp_id={} url={} snapshot_seq={}", sspId, url, snapshotSeq);
     return snapshotSeq;
