@@ -353,12 +353,11 @@ public final class Scheduler implements AutoCloseable {
     }
     long snapshotSeq = freeze();
     Ssp s = new Ssp(sspId, url, snapshotSeq, System.nanoTime());
-    if (old != null) {
-      s.queries.addAll(old.queries);
-    }
     pool.put(sspId, s);
-    if (old != null && !old.url.equals(url)) {
-      queries.replaceAll((id, q) -> sspId.equals(q.sspId()) ? withSsp(q, s) : q);
+    if (old != null && !old.queries.isEmpty()) {
+      // A re-registering SSP starts empty: its views are placed again, on a Ready SSP now or on
+      // the first one to become Ready (possibly this one).
+      spawn("scheduler-move-" + sspId, () -> moveQueries(old));
     }
     spawn("scheduler-ssp-" + sspId, () -> deliver(s));
     log.info("event=ssp_registered ssp_id={} url={} snapshot_seq={}", sspId, url, snapshotSeq);

@@ -143,6 +143,61 @@ class SchedulerLifecycleTest {
   }
 
   @Test
+  void theReplicaStaysFrozenUntilTheLastBootstrappingSspIsReady() throws Exception {
+    Scheduler s = closing(Scheduler.start(config()));
+    Http http = closing(new Http(s.port()));
+    http.post("/ingest", events(1, 3));
+    Http.await("replica caught up", () -> s.replicaSeq() == 3);
+    TestSsp a = closing(new TestSsp("a"));
+    TestSsp b = closing(new TestSsp("b"));
+    http.post("/ssp/register", "{\"ssp_id\":\"a\",\"url\":\"" + a.url() + "\"}");
+    http.post("/ingest", events(4, 6));
+    Http.Response rb = http.post("/ssp/register", "{\"ssp_id\":\"b\",\"url\":\"" + b.url() + "\"}");
+    assertThat(((ObjectValue) rb.json()).get("snapshot_seq")).isEqualTo(new IntValue(3));
+    a.health("ok");
+    Http.await("a ready", () -> stateOf(http, "a").equals("ready"));
+    http.post("/ingest", events(7, 8));
+    Http.await("a caught up", () -> a.seqs.size() == 5);
+    // b still bootstraps from the state at seq 3.
+    assertThat(s.replicaSeq()).isEqualTo(3);
+    assertThat(count(http, "user")).isEqualTo(3);
+    b.health("ok");
+    Http.await("b ready", () -> stateOf(http, "b").equals("ready"));
+    Http.await("replica caught up", () -> s.replicaSeq() == 8);
+    Http.await("b caught up", () -> b.seqs.size() == 5);
+    assertThat(a.seqs).containsExactly(4L, 5L, 6L, 7L, 8L);
+    assertThat(b.seqs).containsExactly(4L, 5L, 6L, 7L, 8L);
+  }
+
+  @Test
+  void reRegistrationPlacesTheSspsQueriesAgain() throws Exception {
+    Scheduler s = closing(Scheduler.start(config()));
+    Http http = closing(new Http(s.port()));
+    TestSsp a = closing(new TestSsp("a"));
+    a.health("ok");
+    http.post("/ssp/register", "{\"ssp_id\":\"a\",\"url\":\"" + a.url() + "\"}");
+    Http.await("ready", () -> stateOf(http, "a").equals("ready"));
+    http.post("/query/register", "{\"query_id\":\"q\",\"surql\":\"SELECT * FROM t\"}");
+    assertThat(a.registeredViews).containsExactly("q");
+    // The SSP restarts (new URL) and registers again; its view comes back once it is Ready.
+    TestSsp a2 = closing(new TestSsp("a"));
+    a2.health("ok");
+    http.post("/ssp/register", "{\"ssp_id\":\"a\",\"url\":\"" + a2.url() + "\"}");
+    Http.await("view placed again", () -> a2.registeredViews.contains("q"));
+    Http.await(
+        "location updated",
+        () -> {
+          try {
+            Http.Response r = http.get("/query/q");
+            return r.status() == 200
+                && ((ObjectValue) r.json()).get("ssp_url").equals(new StringValue(a2.url()));
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
+  }
+
+  @Test
   void bufferOverflowAnswersHeartbeatWith409ThenUnknownWith404() throws Exception {
     Scheduler s = closing(Scheduler.start(config().withMaxBufferPerSsp(5)));
     Http http = closing(new Http(s.port()));
