@@ -27,8 +27,20 @@ public final class Main {
     Command sonar =
         (args, out, err) ->
             new io.spooky.sonar.cli.SonarCommand(System.getenv()).run(args, out, err);
+    Command scheduler = new SchedulerCommand(System.getenv(), java.nio.file.Path.of("."));
     return Map.of(
-        "dev", dev, "devdb", dev, "sonar", sonar, "version", version, "--version", version);
+        "dev",
+        dev,
+        "devdb",
+        dev,
+        "sonar",
+        sonar,
+        "scheduler",
+        scheduler,
+        "version",
+        version,
+        "--version",
+        version);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -63,6 +75,7 @@ public final class Main {
           sonar      Sonar content database: start the server [--bind 127.0.0.1:9191] [--data DIR]
                      [--disable-authentication]; or collection|db|search as a client
                      ('spooky sonar help')
+          scheduler  run the Scheduler (WAL, snapshot replica, SSP pool); see 'spooky scheduler --help'
           test       run every test of every module (launcher only)
           version    print the version
         """;

@@ -1,0 +1,928 @@
+package io.spooky.scheduler;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.spooky.core.json.SurrealJson;
+import io.spooky.core.value.ObjectValue;
+import io.spooky.core.value.Value;
+import io.spooky.log.EventLog;
+import io.spooky.log.LogConfig;
+import io.spooky.log.LogEntry;
+import io.spooky.service.Metrics;
+import io.spooky.surreal.Credentials;
+import io.spooky.surreal.SurrealClient;
+import io.spooky.surreal.SurrealConfig;
+import io.spooky.surreal.capture.CaptureConfig;
+import io.spooky.surreal.capture.CaptureCursor;
+import io.spooky.surreal.capture.ChangeCapture;
+import io.spooky.surreal.capture.ChangeEvent;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Scheduler: gives every change event the next {@code seq} by appending it to the WAL, keeps
+ * the snapshot replica following the WAL, delivers the WAL to every SSP of the pool in {@code seq}
+ * order, and places live queries on SSPs.
+ *
+ * <pre>{@code
+ * try (Scheduler s = Scheduler.start(SchedulerConfig.fromEnv(System.getenv()))) {
+ *   s.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p><b>One log, many followers.</b> The WAL is the only buffer. The replica and each SSP are
+ * followers that remember the last seq they applied (the replica in RocksDB, an SSP as its acked
+ * seq) and read the WAL from there. Hence every SSP receives a dense, increasing run of seqs with
+ * nothing lost or repeated, whatever its state changes, and events that arrive during a replay are
+ * simply later entries of the same run. An SSP's "buffer" is its lag, {@code lastSeq - ackedSeq};
+ * beyond {@link SchedulerConfig#maxBufferPerSsp()} it is flagged for re-bootstrap.
+ *
+ * <p><b>Freeze.</b> While any SSP is Bootstrapping the replica stops applying (the WAL keeps
+ * growing), so {@code /proxy/query} reads a fixed state at {@code snapshot_seq}; when the last
+ * freeze is released the replica catches up from the WAL.
+ *
+ * <p><b>Recovery.</b> On start the seq continues from the WAL, the replica's applied seq and
+ * capture cursor come from RocksDB (written atomically with the data), WAL entries above the
+ * replica's seq are replayed into it, and change capture resumes from the recovered cursor. The WAL
+ * is truncated below {@code min(replica seq, every SSP's acked seq)}.
+ *
+ * <p>Thread-safe. Owns its threads, files and HTTP server; {@link #close} releases them.
+ */
+public final class Scheduler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final long READ_BYTES = 4L << 20;
+
+  private final SchedulerConfig config;
+  private final EventLog wal;
+  private final Replica replica;
+  private final HttpClient http;
+  private final ConcurrentHashMap<String, Ssp> pool = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, QueryAssignment> queries = new ConcurrentHashMap<>();
+  private final ReentrantLock queryLock = new ReentrantLock();
+  private final AtomicLong rotation = new AtomicLong();
+  private final Object replicaLock = new Object();
+  private final Object appended = new Object();
+  private final List<Thread> threads = new ArrayList<>();
+  private final Metrics metrics = new Metrics();
+  private final Metrics.Counter ingested =
+      metrics.counter("spooky_scheduler_events_ingested_total", "Events accepted by POST /ingest");
+  private final Metrics.Counter captured =
+      metrics.counter("spooky_scheduler_events_captured_total", "Events read by change capture");
+  private final Metrics.Counter proxyQueries =
+      metrics.counter("spooky_scheduler_proxy_queries_total", "Queries run on the replica");
+  private final Metrics.Counter delivered =
+      metrics.counter("spooky_scheduler_events_delivered_total", "Events acknowledged by SSPs");
+  private final Metrics.Counter overflows =
+      metrics.counter("spooky_scheduler_ssp_overflows_total", "SSPs flagged for re-bootstrap");
+  private final Metrics.Counter staleRemovals =
+      metrics.counter("spooky_scheduler_ssp_stale_removals_total", "SSPs removed as stale");
+  private int frozen; // guarded by replicaLock
+  private volatile boolean running = true;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private SchedulerHttp server;
+  private SurrealClient surreal;
+  private ChangeCapture capture;
+
+  /** Where a query lives; {@code sspId} is null while no Ready SSP could take it. */
+  record QueryAssignment(
+      String queryId, String surql, Value params, String clientId, String sspId, URI sspUrl) {}
+
+  private Scheduler(SchedulerConfig config, EventLog wal, Replica replica) {
+    this.config = config;
+    this.wal = wal;
+    this.replica = replica;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+  }
+
+  /**
+   * Opens the WAL and replica, recovers, starts the HTTP server, the followers and (when {@link
+   * SchedulerConfig#dbUrl()} is set) change capture.
+   *
+   * @throws IOException if the WAL or replica cannot be opened or disagree (the replica is ahead of
+   *     the WAL, or the WAL no longer holds the entries the replica needs)
+   */
+  public static Scheduler start(SchedulerConfig config) throws IOException {
+    EventLog wal = EventLog.open(config.walPath(), LogConfig.defaults());
+    Replica replica;
+    try {
+      replica = Replica.open(config.replicaPath());
+    } catch (IOException e) {
+      wal.close();
+      throw e;
+    }
+    Scheduler s = new Scheduler(config, wal, replica);
+    try {
+      s.recover();
+      s.registerGauges();
+      s.server = SchedulerHttp.start(s, config, s.metrics);
+      s.spawn("scheduler-replica", s::followReplica);
+      s.spawn("scheduler-reaper", s::reap);
+      if (config.dbUrl() != null) {
+        s.startCapture();
+      }
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    log.info(
+        "event=scheduler_started port={} seq={} replica_seq={} capture={}",
+        s.port(),
+        wal.lastSeq(),
+        replica.appliedSeq(),
+        config.dbUrl() != null);
+    return s;
+  }
+
+  private void recover() throws IOException {
+    long applied = replica.appliedSeq();
+    if (applied > wal.lastSeq()) {
+      throw new IOException(
+          "replica is at seq " + applied + " but the WAL ends at " + wal.lastSeq());
+    }
+    if (applied + 1 < wal.firstSeq()) {
+      throw new IOException(
+          "replica is at seq " + applied + " but the WAL starts at " + wal.firstSeq());
+    }
+    int replayed = 0;
+    while (replica.appliedSeq() < wal.lastSeq()) {
+      List<LogEntry> batch = wal.read(replica.appliedSeq() + 1, 1000, READ_BYTES);
+      replica.apply(batch);
+      replayed += batch.size();
+    }
+    log.info(
+        "event=scheduler_recovered wal_first={} wal_last={} replica_seq={} replayed={}",
+        wal.firstSeq(),
+        wal.lastSeq(),
+        replica.appliedSeq(),
+        replayed);
+  }
+
+  private void startCapture() {
+    SurrealConfig sc =
+        SurrealConfig.builder(config.dbUrl())
+            .namespace(config.dbNamespace())
+            .database(config.dbDatabase())
+            .credentials(Credentials.root(config.dbUser(), config.dbPass()))
+            .build();
+    surreal = SurrealClient.connect(sc);
+    CaptureCursor from =
+        replica.cursor() == null ? CaptureCursor.empty() : CaptureCursor.decode(replica.cursor());
+    CaptureConfig cc =
+        config.tables().isEmpty() ? CaptureConfig.allTables() : CaptureConfig.of(config.tables());
+    Set<WalEvent.CapturedChange> alreadyLogged = new HashSet<>(replica.captureTail());
+    if (!alreadyLogged.isEmpty()) {
+      log.warn(
+          "event=capture_partial_batch_recovered changes={} action=skip_when_read_again",
+          alreadyLogged.size());
+    }
+    capture =
+        ChangeCapture.start(
+            surreal,
+            cc,
+            from,
+            (events, after) -> {
+              List<WalEvent> batch = toWal(events, after, alreadyLogged);
+              if (!batch.isEmpty()) {
+                append(batch);
+                captured.add(batch.size());
+              }
+            });
+  }
+
+  /**
+   * The WAL events of one capture batch: changes in {@code alreadyLogged} (the surviving part of a
+   * batch whose append a crash interrupted) are dropped from it and from the set, and the last
+   * event kept carries {@code after}, the cursor to resume from.
+   */
+  static List<WalEvent> toWal(
+      List<ChangeEvent> events, CaptureCursor after, Set<WalEvent.CapturedChange> alreadyLogged) {
+    List<WalEvent> batch = new ArrayList<>(events.size());
+    for (ChangeEvent e : events) {
+      if (!alreadyLogged.isEmpty()
+          && alreadyLogged.remove(new WalEvent.CapturedChange(e.id(), e.versionstamp().value()))) {
+        continue;
+      }
+      batch.add(fromCapture(e));
+    }
+    if (!batch.isEmpty()) {
+      batch.set(batch.size() - 1, batch.getLast().withCursor(after.encode()));
+    }
+    return batch;
+  }
+
+  private static WalEvent fromCapture(ChangeEvent e) {
+    return new WalEvent(
+        e.table(),
+        WalEvent.Op.valueOf(e.op().name()),
+        e.id(),
+        e.before(),
+        e.after(),
+        e.version() == null ? "" : e.version().hex(),
+        e.versionstamp().value(),
+        null);
+  }
+
+  // ---------------------------------------------------------------- sequencing
+
+  /**
+   * Appends {@code events} to the WAL as one group and returns the seq of the first; the rest
+   * follow densely.
+   */
+  long append(List<WalEvent> events) throws IOException {
+    List<byte[]> payloads = new ArrayList<>(events.size());
+    for (WalEvent e : events) {
+      payloads.add(e.encode());
+    }
+    long first = wal.appendBatch(payloads);
+    synchronized (appended) {
+      appended.notifyAll();
+    }
+    return first;
+  }
+
+  /** Appends events sent to {@code POST /ingest} by an outside producer. */
+  long ingest(List<WalEvent> events) throws IOException {
+    long first = append(events);
+    ingested.add(events.size());
+    return first;
+  }
+
+  private void awaitAppend(long seenLastSeq, long millis) throws InterruptedException {
+    synchronized (appended) {
+      if (wal.lastSeq() == seenLastSeq && running) {
+        appended.wait(Math.max(1, millis));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- replica
+
+  private void followReplica() {
+    while (running) {
+      try {
+        long seen = wal.lastSeq();
+        int applied;
+        synchronized (replicaLock) {
+          while (frozen > 0 && running) {
+            replicaLock.wait();
+          }
+          List<LogEntry> batch = wal.read(replica.appliedSeq() + 1, 1000, READ_BYTES);
+          replica.apply(batch);
+          applied = batch.size();
+        }
+        if (applied == 0) {
+          awaitAppend(seen, 200);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        log.error("event=replica_apply_failed seq={} error=\"{}\"", replica.appliedSeq(), e);
+        sleep(1000);
+      }
+    }
+  }
+
+  /** Stops the replica after the batch in progress and returns the seq it stopped at. */
+  private long freeze() {
+    synchronized (replicaLock) {
+      frozen++;
+      return replica.appliedSeq();
+    }
+  }
+
+  private void unfreeze(Ssp s) {
+    synchronized (replicaLock) {
+      if (s.holdsFreeze) {
+        s.holdsFreeze = false;
+        frozen--;
+        replicaLock.notifyAll();
+      }
+    }
+  }
+
+  boolean frozen() {
+    synchronized (replicaLock) {
+      return frozen > 0;
+    }
+  }
+
+  /** A consistent view of the replica; the caller closes it. */
+  Replica.View replicaView() {
+    proxyQueries.inc();
+    return replica.view();
+  }
+
+  // ---------------------------------------------------------------- SSP pool
+
+  /**
+   * Registers (or re-registers) an SSP: freezes the replica, marks it Bootstrapping and returns the
+   * {@code snapshot_seq} its bootstrap reads.
+   */
+  long register(String sspId, URI url) {
+    Ssp old = pool.get(sspId);
+    if (old != null) {
+      retire(old, "re-registered");
+    }
+    long snapshotSeq = freeze();
+    Ssp s = new Ssp(sspId, url, snapshotSeq, System.nanoTime());
+    pool.put(sspId, s);
+    if (old != null && !old.queries.isEmpty()) {
+      // A re-registering SSP starts empty: its views are placed again, on a Ready SSP now or on
+      // the first one to become Ready (possibly this one).
+      spawn("scheduler-move-" + sspId, () -> moveQueries(old));
+    }
+    spawn("scheduler-ssp-" + sspId, () -> deliver(s));
+    log.info("event=ssp_registered ssp_id={} url={} snapshot_seq={}", sspId, url, snapshotSeq);
+    return snapshotSeq;
+  }
+
+  /** What a heartbeat is answered with. */
+  enum HeartbeatResult {
+    OK,
+    REBOOTSTRAP,
+    UNKNOWN
+  }
+
+  HeartbeatResult heartbeat(String sspId, long views, double cpu, double memory) {
+    Ssp s = pool.get(sspId);
+    if (s == null) {
+      return HeartbeatResult.UNKNOWN;
+    }
+    if (s.state == Ssp.State.OVERFLOWED) {
+      pool.remove(sspId, s);
+      retire(s, "overflow acknowledged");
+      return HeartbeatResult.REBOOTSTRAP;
+    }
+    s.lastHeartbeatNanos = System.nanoTime();
+    s.views = views;
+    s.cpu = cpu;
+    s.memory = memory;
+    return HeartbeatResult.OK;
+  }
+
+  /** Stops an SSP's delivery and releases its freeze; its queries are not touched. */
+  private void retire(Ssp s, String reason) {
+    s.active = false;
+    unfreeze(s);
+    log.info("event=ssp_retired ssp_id={} state={} reason=\"{}\"", s.id, s.state, reason);
+  }
+
+  /** The delivery loop of one SSP: health polls while bootstrapping, then the WAL in seq order. */
+  private void deliver(Ssp s) {
+    long nextPoll = System.nanoTime();
+    long backoff = 50;
+    while (running && s.active) {
+      try {
+        long seen = wal.lastSeq();
+        if (seen - s.ackedSeq > config.maxBufferPerSsp() && s.state != Ssp.State.OVERFLOWED) {
+          overflow(s, seen);
+          return;
+        }
+        switch (s.state) {
+          case BOOTSTRAPPING -> {
+            if (System.nanoTime() - nextPoll >= 0) {
+              if (healthy(s)) {
+                s.state = Ssp.State.REPLAYING;
+                unfreeze(s);
+                log.info(
+                    "event=ssp_replaying ssp_id={} from_seq={} to_seq={}",
+                    s.id,
+                    s.ackedSeq + 1,
+                    wal.lastSeq());
+                continue;
+              }
+              nextPoll = System.nanoTime() + config.pollInterval().toNanos();
+            }
+            awaitAppend(seen, Math.min(100, config.pollInterval().toMillis()));
+          }
+          case REPLAYING, READY -> {
+            List<LogEntry> batch = wal.read(s.ackedSeq + 1, config.ingestBatch(), READ_BYTES);
+            if (batch.isEmpty()) {
+              if (s.state == Ssp.State.REPLAYING) {
+                s.state = Ssp.State.READY;
+                log.info("event=ssp_ready ssp_id={} seq={}", s.id, s.ackedSeq);
+                spawn("scheduler-place-pending", this::placePending);
+              }
+              awaitAppend(seen, 200);
+              continue;
+            }
+            if (post(s, batch) && s.active) {
+              s.ackedSeq = batch.getLast().seq();
+              s.delivered += batch.size();
+              delivered.add(batch.size());
+              backoff = 50;
+            } else {
+              sleep(backoff);
+              backoff = Math.min(backoff * 2, 2000);
+            }
+          }
+          case OVERFLOWED -> {
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        log.warn("event=ssp_delivery_failed ssp_id={} error=\"{}\"", s.id, e.toString());
+        sleep(backoff);
+        backoff = Math.min(backoff * 2, 2000);
+      }
+    }
+  }
+
+  private void overflow(Ssp s, long lastSeq) {
+    s.state = Ssp.State.OVERFLOWED;
+    unfreeze(s);
+    overflows.inc();
+    log.warn(
+        "event=ssp_buffer_overflow ssp_id={} acked_seq={} last_seq={} max={}",
+        s.id,
+        s.ackedSeq,
+        lastSeq,
+        config.maxBufferPerSsp());
+    moveQueries(s);
+  }
+
+  private boolean healthy(Ssp s) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              request(s.resolve("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200
+          && SurrealJson.read(r.body()) instanceof ObjectValue o
+          && o.get("status") instanceof io.spooky.core.value.StringValue st
+          && st.value().equals("ok");
+    } catch (IOException | RuntimeException e) {
+      log.debug("event=ssp_health_failed ssp_id={} error=\"{}\"", s.id, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean post(Ssp s, List<LogEntry> batch) throws InterruptedException, IOException {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("events");
+      for (LogEntry e : batch) {
+        WalEvent.decode(e.payload()).writeJson(e.seq(), g);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    HttpResponse<String> r =
+        http.send(
+            request(s.resolve("/ingest"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(out.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      log.warn(
+          "event=ssp_ingest_rejected ssp_id={} status={} first_seq={}",
+          s.id,
+          r.statusCode(),
+          batch.getFirst().seq());
+      return false;
+    }
+    return true;
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    if (config.secret() != null) {
+      b.header("Authorization", "Bearer " + config.secret());
+    }
+    return b;
+  }
+
+  /** Removes SSPs without a heartbeat for too long and truncates the WAL; runs every second. */
+  private void reap() {
+    long period = Math.max(50, Math.min(1000, config.staleAfter().toMillis() / 4));
+    while (running) {
+      sleep(period);
+      long now = System.nanoTime();
+      for (Ssp s : pool.values()) {
+        if (now - s.lastHeartbeatNanos > config.staleAfter().toNanos()) {
+          if (pool.remove(s.id, s)) {
+            staleRemovals.inc();
+            retire(s, "stale");
+            moveQueries(s);
+          }
+        }
+      }
+      truncateWal();
+    }
+  }
+
+  private void truncateWal() {
+    long floor = replica.appliedSeq();
+    for (Ssp s : pool.values()) {
+      if (s.state != Ssp.State.OVERFLOWED) {
+        floor = Math.min(floor, s.ackedSeq);
+      }
+    }
+    try {
+      if (floor + 1 > wal.firstSeq()) {
+        wal.truncateBefore(floor + 1);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("event=wal_truncate_failed floor={} error=\"{}\"", floor, e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The outcome of placing a query: where, and the SSP's answer to {@code /view/register}. */
+  record Placement(QueryAssignment assignment, String initialJson) {}
+
+  /** Thrown when no Ready SSP accepted a query. */
+  static final class NoSspAvailableException extends RuntimeException {
+    NoSspAvailableException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Places (or re-confirms) a query. An already placed query goes back to its SSP, so one query id
+   * never lives on two SSPs.
+   *
+   * @throws NoSspAvailableException when no Ready SSP accepted it (it stays pending)
+   */
+  Placement registerQuery(String queryId, String surql, Value params, String clientId) {
+    queryLock.lock();
+    try {
+      QueryAssignment prior = queries.get(queryId);
+      QueryAssignment q = new QueryAssignment(queryId, surql, params, clientId, null, null);
+      if (prior != null && prior.sspId() != null) {
+        Ssp s = pool.get(prior.sspId());
+        if (s != null && s.state != Ssp.State.OVERFLOWED) {
+          Optional<String> initial = forward(s, q);
+          if (initial.isPresent()) {
+            QueryAssignment a = withSsp(q, s);
+            queries.put(queryId, a);
+            return new Placement(a, initial.get());
+          }
+          s.queries.remove(queryId);
+        }
+      }
+      queries.put(queryId, q);
+      return place(q);
+    } finally {
+      queryLock.unlock();
+    }
+  }
+
+  /** Removes a query; returns false when it was unknown. */
+  boolean unregisterQuery(String queryId) {
+    queryLock.lock();
+    try {
+      QueryAssignment q = queries.remove(queryId);
+      if (q == null) {
+        return false;
+      }
+      if (q.sspId() != null) {
+        Ssp s = pool.get(q.sspId());
+        if (s != null) {
+          s.queries.remove(queryId);
+          sendQuietly(s, "/view/unregister", "{\"id\":" + jsonString(queryId) + "}");
+        }
+      }
+      return true;
+    } finally {
+      queryLock.unlock();
+    }
+  }
+
+  Optional<QueryAssignment> query(String queryId) {
+    return Optional.ofNullable(queries.get(queryId));
+  }
+
+  private Placement place(QueryAssignment q) {
+    List<Ssp> tried = new ArrayList<>();
+    while (true) {
+      List<LoadBalance.Candidate> candidates = new ArrayList<>();
+      pool.values().stream()
+          .filter(s -> s.state == Ssp.State.READY && !tried.contains(s))
+          .sorted(Comparator.comparing(s -> s.id))
+          .forEach(
+              s ->
+                  candidates.add(
+                      new LoadBalance.Candidate(s.id, s.queries.size(), s.cpu, s.memory)));
+      if (candidates.isEmpty()) {
+        throw new NoSspAvailableException("no Ready SSP accepted query " + q.queryId());
+      }
+      Ssp s = pool.get(config.loadBalance().choose(candidates, rotation));
+      if (s == null) {
+        continue;
+      }
+      tried.add(s);
+      Optional<String> initial = forward(s, q);
+      if (initial.isPresent()) {
+        QueryAssignment a = withSsp(q, s);
+        queries.put(q.queryId(), a);
+        s.queries.add(q.queryId());
+        log.info("event=query_placed query_id={} ssp_id={}", q.queryId(), s.id);
+        return new Placement(a, initial.get());
+      }
+    }
+  }
+
+  private static QueryAssignment withSsp(QueryAssignment q, Ssp s) {
+    return new QueryAssignment(q.queryId(), q.surql(), q.params(), q.clientId(), s.id, s.url);
+  }
+
+  /** Moves the queries of an SSP that left the pool (or overflowed) to healthy SSPs. */
+  private void moveQueries(Ssp gone) {
+    queryLock.lock();
+    try {
+      for (String id : List.copyOf(gone.queries)) {
+        gone.queries.remove(id);
+        QueryAssignment q = queries.get(id);
+        if (q == null || !gone.id.equals(q.sspId())) {
+          continue;
+        }
+        QueryAssignment pending =
+            new QueryAssignment(id, q.surql(), q.params(), q.clientId(), null, null);
+        queries.put(id, pending);
+        try {
+          place(pending);
+          log.info("event=query_reassigned query_id={} from={}", id, gone.id);
+        } catch (NoSspAvailableException e) {
+          log.warn("event=query_pending query_id={} from={}", id, gone.id);
+        }
+      }
+    } finally {
+      queryLock.unlock();
+    }
+  }
+
+  /** Places queries left without an SSP, once some SSP becomes Ready. */
+  private void placePending() {
+    queryLock.lock();
+    try {
+      for (QueryAssignment q : List.copyOf(queries.values())) {
+        if (q.sspId() == null) {
+          try {
+            place(q);
+          } catch (NoSspAvailableException e) {
+            return;
+          }
+        }
+      }
+    } finally {
+      queryLock.unlock();
+    }
+  }
+
+  /** {@code POST /view/register} on the SSP; its response body on a 2xx. */
+  private Optional<String> forward(Ssp s, QueryAssignment q) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", q.queryId());
+      g.writeStringField("surql", q.surql());
+      g.writeFieldName("params");
+      SurrealJson.write(q.params(), g);
+      if (q.clientId() != null) {
+        g.writeStringField("client_id", q.clientId());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      HttpResponse<String> r =
+          http.send(
+              request(s.resolve("/view/register"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(out.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 == 2) {
+        return Optional.of(r.body().isBlank() ? "null" : r.body());
+      }
+      log.warn(
+          "event=view_register_rejected ssp_id={} query_id={} status={}",
+          s.id,
+          q.queryId(),
+          r.statusCode());
+    } catch (IOException e) {
+      log.warn("event=view_register_failed ssp_id={} error=\"{}\"", s.id, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
+  }
+
+  private void sendQuietly(Ssp s, String path, String body) {
+    http.sendAsync(
+            request(s.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .exceptionally(
+            e -> {
+              log.warn("event=ssp_call_failed ssp_id={} path={} error=\"{}\"", s.id, path, e);
+              return null;
+            });
+  }
+
+  static String jsonString(String s) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeString(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** A point-in-time description of one SSP, for {@code GET /ssps} and metrics. */
+  record SspStatus(
+      String sspId,
+      URI url,
+      Ssp.State state,
+      long views,
+      double cpu,
+      double memory,
+      int queries,
+      long snapshotSeq,
+      long ackedSeq,
+      long lag,
+      long delivered,
+      long msSinceHeartbeat) {}
+
+  List<SspStatus> ssps() {
+    long last = wal.lastSeq();
+    long now = System.nanoTime();
+    return pool.values().stream()
+        .sorted(Comparator.comparing(s -> s.id))
+        .map(
+            s ->
+                new SspStatus(
+                    s.id,
+                    s.url,
+                    s.state,
+                    s.views,
+                    s.cpu,
+                    s.memory,
+                    s.queries.size(),
+                    s.snapshotSeq,
+                    s.ackedSeq,
+                    last - s.ackedSeq,
+                    s.delivered,
+                    Duration.ofNanos(now - s.lastHeartbeatNanos).toMillis()))
+        .toList();
+  }
+
+  private void registerGauges() {
+    metrics.gauge("spooky_scheduler_wal_last_seq", "Seq of the last WAL entry", wal::lastSeq);
+    metrics.gauge("spooky_scheduler_wal_first_seq", "Seq of the oldest WAL entry", wal::firstSeq);
+    metrics.gauge(
+        "spooky_scheduler_replica_seq", "Seq applied to the replica", replica::appliedSeq);
+    metrics.gauge(
+        "spooky_scheduler_replica_frozen", "1 while the replica is frozen", () -> frozen() ? 1 : 0);
+    metrics.gauge("spooky_scheduler_queries", "Registered queries", queries::size);
+    metrics.gauge("spooky_scheduler_ssps", "SSPs in the pool", pool::size);
+    metrics.gauge(
+        "spooky_scheduler_ssps_ready",
+        "SSPs in the Ready state",
+        () -> pool.values().stream().filter(x -> x.state == Ssp.State.READY).count());
+    metrics.gauge(
+        "spooky_scheduler_ssp_max_lag",
+        "Largest lag of an SSP behind the WAL, in events",
+        () -> {
+          long last = wal.lastSeq();
+          return pool.values().stream().mapToLong(x -> last - x.ackedSeq).max().orElse(0);
+        });
+  }
+
+  /** Seq of the last event in the WAL. */
+  public long lastSeq() {
+    return wal.lastSeq();
+  }
+
+  /** Seq of the last event applied to the snapshot replica. */
+  public long replicaSeq() {
+    return replica.appliedSeq();
+  }
+
+  /** The HTTP port (useful with port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  SchedulerConfig config() {
+    return config;
+  }
+
+  /** Blocks until {@link #close} is called from another thread. */
+  public void awaitTermination() throws InterruptedException {
+    synchronized (this) {
+      while (running) {
+        wait();
+      }
+    }
+  }
+
+  private void spawn(String name, Runnable body) {
+    Thread t = Thread.ofVirtual().name(name).start(body);
+    synchronized (threads) {
+      threads.removeIf(x -> !x.isAlive());
+      threads.add(t);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops capture, the HTTP server and every thread, then closes the replica and the WAL. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (this) {
+      running = false;
+      notifyAll();
+    }
+    if (capture != null) {
+      capture.close();
+    }
+    if (surreal != null) {
+      surreal.close();
+    }
+    if (server != null) {
+      server.stop();
+    }
+    synchronized (replicaLock) {
+      replicaLock.notifyAll();
+    }
+    synchronized (appended) {
+      appended.notifyAll();
+    }
+    List<Thread> all;
+    synchronized (threads) {
+      all = List.copyOf(threads);
+    }
+    for (Thread t : all) {
+      t.interrupt();
+    }
+    for (Thread t : all) {
+      try {
+        t.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    http.close();
+    synchronized (replicaLock) {
+      replica.close();
+    }
+    try {
+      wal.close();
+    } catch (IOException e) {
+      log.warn("event=wal_close_failed error=\"{}\"", e.toString());
+    }
+    log.info("event=scheduler_stopped");
+  }
+}

@@ -1,0 +1,53 @@
+package io.spooky.scheduler;
+
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scheduler's record of one registered SSP. Identity is the registration: a re-registration
+ * with the same id replaces the object, and {@link #active} turns false on the old one so its
+ * delivery thread stops. Fields are written by the delivery thread, heartbeats and the pool and
+ * read anywhere, hence volatile.
+ */
+final class Ssp {
+  /** Lifecycle, as in the Spooky document, plus the overflow state that demands a re-bootstrap. */
+  enum State {
+    BOOTSTRAPPING,
+    REPLAYING,
+    READY,
+    OVERFLOWED
+  }
+
+  final String id;
+  final URI url;
+  final long snapshotSeq;
+  final Set<String> queries = ConcurrentHashMap.newKeySet();
+  volatile State state = State.BOOTSTRAPPING;
+  volatile boolean active = true;
+
+  /** Whether this SSP still holds one of the replica's freezes (released once, when it leaves). */
+  volatile boolean holdsFreeze = true;
+
+  /** Last seq the SSP acknowledged with a 2xx to {@code POST /ingest}. */
+  volatile long ackedSeq;
+
+  volatile long lastHeartbeatNanos;
+  volatile long views;
+  volatile double cpu;
+  volatile double memory;
+  volatile long delivered;
+
+  Ssp(String id, URI url, long snapshotSeq, long nowNanos) {
+    this.id = id;
+    this.url = url;
+    this.snapshotSeq = snapshotSeq;
+    this.ackedSeq = snapshotSeq;
+    this.lastHeartbeatNanos = nowNanos;
+  }
+
+  URI resolve(String path) {
+    String base = url.toString();
+    return URI.create(base.endsWith("/") ? base + path.substring(1) : base + path);
+  }
+}
