@@ -208,6 +208,13 @@ class SearchViewTest {
       // Paused: nothing is re-applied, so these hits come from the persisted index.
       assertThat(v.search(SearchRequest.of("hello")).total()).isEqualTo(2);
       assertThat(v.search(SearchRequest.of("moon")).total()).isEqualTo(1);
+      SearchResult r =
+          v.search(SearchRequest.fromJson(json("{'query': 'hello', 'facets': ['tags']}")));
+      assertThat(r.facets().get("tags"))
+          .containsExactly(
+              new FacetCount("greeting", 2),
+              new FacetCount("earth", 1),
+              new FacetCount("space", 1));
     }
   }
 
