@@ -55,6 +55,7 @@ import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,14 +105,18 @@ public final class SearchView implements View {
 
   SearchView(ViewContext context, Duration refresh, Duration commit) {
     this.context = context;
+    Directory opened = null;
+    IndexWriter created = null;
     try {
       Path dir = context.directory(NAME);
       Files.createDirectories(dir);
-      this.directory = FSDirectory.open(dir);
+      opened = FSDirectory.open(dir);
+      this.directory = opened;
       IndexWriterConfig cfg = new IndexWriterConfig(analyzer);
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       cfg.setCommitOnClose(false);
-      this.writer = new IndexWriter(directory, cfg);
+      created = new IndexWriter(directory, cfg);
+      this.writer = created;
       long c = 0;
       Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
       if (data != null) {
@@ -124,8 +129,10 @@ public final class SearchView implements View {
       this.cursor = c;
       this.committed = c;
       this.searchers = new SearcherManager(writer, null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      // Closing the writer releases the index's write lock, so a later open can succeed.
+      IOUtils.closeWhileHandlingException(created, opened);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     this.timer =
         Executors.newSingleThreadScheduledExecutor(

@@ -9,6 +9,8 @@ import io.spooky.sonar.collection.Collection;
 import io.spooky.sonar.collection.InvalidQueryException;
 import io.spooky.sonar.collection.Sonar;
 import io.spooky.sonar.collection.SonarOptions;
+import io.spooky.sonar.feed.FeedKey;
+import io.spooky.sonar.feed.SignedBlock;
 import io.spooky.sonar.record.RecordVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -206,6 +208,13 @@ class SearchViewTest {
       // Paused: nothing is re-applied, so these hits come from the persisted index.
       assertThat(v.search(SearchRequest.of("hello")).total()).isEqualTo(2);
       assertThat(v.search(SearchRequest.of("moon")).total()).isEqualTo(1);
+      SearchResult r =
+          v.search(SearchRequest.fromJson(json("{'query': 'hello', 'facets': ['tags']}")));
+      assertThat(r.facets().get("tags"))
+          .containsExactly(
+              new FacetCount("greeting", 2),
+              new FacetCount("earth", 1),
+              new FacetCount("space", 1));
     }
   }
 
@@ -304,5 +313,45 @@ class SearchViewTest {
       assertThat(count(a, "from")).isZero();
       assertThat(count(a, "merged")).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aVersionArrivingAfterItsSuccessorIsNeverIndexed() {
+    SonarOptions options = new SonarOptions(List.of(SearchView.factory()), true);
+    try (Sonar one = Sonar.open(dir.resolve("one"), options)) {
+      Collection a = one.openCollection("a");
+      a.putType(json(DOC));
+      Collection b = one.openCollection("b", a.rootKey());
+      b.sync();
+      b.put("doc", "x", json("{'title': 'from bee'}"));
+      a.putFeed(b.localKey(), "b");
+      a.sync();
+      a.put("doc", "x", json("{'title': 'merged'}"));
+
+      // Node two receives the root feed (with the merge) before b's feed (with what it merged).
+      try (Sonar two = Sonar.open(dir.resolve("two"), options)) {
+        Collection replica = two.openCollection("a", a.rootKey());
+        ship(one, two, a.rootKey());
+        assertThat(count(replica, "merged")).isEqualTo(1);
+      }
+      // Reopened, so the view finds the link in its index rather than in memory.
+      try (Sonar two = Sonar.open(dir.resolve("two"), options)) {
+        Collection replica = two.openCollection("a");
+        ship(one, two, b.localKey());
+        replica.sync();
+        assertThat(replica.status(SearchView.NAME).indexed()).isEqualTo(replica.indexer().head());
+        assertThat(count(replica, "bee")).isZero();
+        assertThat(count(replica, "merged")).isEqualTo(1);
+        replica.rebuild(SearchView.NAME);
+        assertThat(count(replica, "bee")).isZero();
+        assertThat(count(replica, "merged")).isEqualTo(1);
+      }
+    }
+  }
+
+  private static void ship(Sonar from, Sonar to, FeedKey key) {
+    long have = to.feeds().length(key);
+    List<SignedBlock> blocks = from.feeds().blocks(key, have, Long.MAX_VALUE);
+    assertThat(to.ingest(key, blocks)).isEqualTo(blocks.size());
   }
 }
