@@ -18,13 +18,24 @@ public final class Main {
 
   /** The subcommands by name; {@code devdb} reaches here only when the launcher is bypassed. */
   static Map<String, Command> commands() {
-    Command dev = new DevCommand();
+    Command dev = new DevCommand(true);
+    Command devdb = new DevCommand(false);
     Command version =
         (args, out, err) -> {
           out.println("spooky " + version());
           return 0;
         };
-    return Map.of("dev", dev, "devdb", dev, "version", version, "--version", version);
+    return Map.of(
+        "dev",
+        dev,
+        "devdb",
+        devdb,
+        "ssp",
+        new SspCommand(),
+        "version",
+        version,
+        "--version",
+        version);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -56,6 +67,8 @@ public final class Main {
           dev        start everything on embedded defaults (dev SurrealDB, ...) and print how to
                      connect  [--bind 127.0.0.1:8000] [--storage memory|PATH] [--user root --pass root]
           devdb      start the dev SurrealDB alone (same flags)
+          ssp        start the sidecar (SSP); configured by SURREALDB_ADDR, LISTEN_ADDR, ... or
+                     spooky.yml (see README, "Sidecar (SSP)")
           test       run every test of every module (launcher only)
           version    print the version
         """;

@@ -15,8 +15,10 @@ import io.spooky.ivm.Change;
 import io.spooky.ivm.ViewSnapshot;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.merkle.NodePath;
+import io.spooky.ivm.plan.PlanCompiler;
 import io.spooky.ivm.plan.UnsupportedViewException;
 import io.spooky.query.parse.SurqlParseException;
+import io.spooky.query.parse.SurqlParser;
 import io.spooky.service.ConfigSource;
 import io.spooky.service.HttpService;
 import io.spooky.service.Metrics;
@@ -205,6 +207,11 @@ public final class SspServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw ProblemException.badRequest("field 'ttl': " + e.getMessage());
       }
+    }
+    try {
+      host.ensureWatched(PlanCompiler.compile(SurqlParser.parse(surql), params.fields()).table());
+    } catch (SurqlParseException | UnsupportedViewException e) {
+      // Reported with its position by the registration below.
     }
     Value finalClient = clientId;
     Duration finalTtl = ttl;

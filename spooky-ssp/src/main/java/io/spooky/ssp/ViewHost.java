@@ -121,6 +121,7 @@ final class ViewHost implements AutoCloseable {
   private volatile double lagSeconds;
   private volatile ChangeCapture capture;
   private volatile boolean closing;
+  private final Object watchLock = new Object();
 
   ViewHost(SurrealClient db, SspConfig config, Metrics metrics) {
     this.db = db;
@@ -206,22 +207,7 @@ final class ViewHost implements AutoCloseable {
       Set<String> watched = new LinkedHashSet<>(tables);
       watched.add(QUERY_TABLE);
       log.info("event=bootstrap_start tables={} cursor={}", tables, from.encode());
-      capture =
-          ChangeCapture.start(
-              db,
-              CaptureConfig.of(watched).withSettle(config.settle()),
-              from,
-              (events, after) -> {
-                ready.await();
-                if (closing) {
-                  throw new IllegalStateException("shutting down");
-                }
-                onEngine(
-                    () -> {
-                      applyCaptured(events, after);
-                      return null;
-                    });
-              });
+      capture = startCapture(watched, from, ready);
       for (String t : tables) {
         loadTable(t);
       }
@@ -237,6 +223,58 @@ final class ViewHost implements AutoCloseable {
       failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       status = Status.FAILED;
       log.error("event=bootstrap_failed reason=\"{}\"", failure, e);
+    }
+  }
+
+  private ChangeCapture startCapture(Set<String> watched, CaptureCursor from, CountDownLatch gate) {
+    return ChangeCapture.start(
+        db,
+        CaptureConfig.of(watched).withSettle(config.settle()),
+        from,
+        (events, after) -> {
+          gate.await();
+          if (closing) {
+            throw new IllegalStateException("shutting down");
+          }
+          onEngine(
+              () -> {
+                applyCaptured(events, after);
+                return null;
+              });
+        });
+  }
+
+  /**
+   * Starts following and loads {@code table} if it is not watched yet (a view registered on a table
+   * created after start-up). The capture is restarted from its cursor with the table added; its
+   * consumer is held until the table is loaded, so no change falls between snapshot and feed. Must
+   * not be called on the engine thread.
+   */
+  void ensureWatched(String table) {
+    if (tables.contains(table)
+        || status != Status.OK
+        || table.startsWith("_spooky_")
+        || !RecordIds.isTableName(table)) {
+      return;
+    }
+    synchronized (watchLock) {
+      if (tables.contains(table)) {
+        return;
+      }
+      ChangeCapture old = capture;
+      old.close();
+      Set<String> watched = new LinkedHashSet<>(tables);
+      watched.add(table);
+      watched.add(QUERY_TABLE);
+      CountDownLatch gate = new CountDownLatch(1);
+      capture = startCapture(watched, old.cursor(), gate);
+      try {
+        loadTable(table);
+        tables.add(table);
+      } finally {
+        gate.countDown();
+      }
+      log.info("event=table_watched table={}", table);
     }
   }
 

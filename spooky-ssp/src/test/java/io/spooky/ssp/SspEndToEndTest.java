@@ -306,7 +306,10 @@ class SspEndToEndTest {
 
     HttpResponse<String> invalid =
         send(
-            "POST", "/view/register", "{\"id\":\"bad\",\"surql\":\"SELECT * FROM item WHERE price >\"}", SECRET);
+            "POST",
+            "/view/register",
+            "{\"id\":\"bad\",\"surql\":\"SELECT * FROM item WHERE price >\"}",
+            SECRET);
     assertThat(invalid.statusCode()).isEqualTo(400);
     JsonNode p = json(invalid.body());
     assertThat(p.get("type").asText()).isEqualTo("invalid-surql");
