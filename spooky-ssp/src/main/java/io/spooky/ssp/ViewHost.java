@@ -403,6 +403,21 @@ final class ViewHost implements AutoCloseable {
     }
   }
 
+  /** The source table of a {@code _spooky_query} record's statement, or null if it is invalid. */
+  private static String viewTable(ObjectValue o) {
+    if (!(o.get("surql") instanceof StringValue surql)) {
+      return null;
+    }
+    ObjectValue params = o.get("params") instanceof ObjectValue p ? p : ObjectValue.EMPTY;
+    try {
+      return io.spooky.ivm.plan.PlanCompiler.compile(
+              io.spooky.query.parse.SurqlParser.parse(surql.value()), params.fields())
+          .table();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** Removes a view and its rows (engine thread). Returns false if it was not registered. */
   boolean unregister(String id) {
     ViewMeta meta = views.remove(id);
@@ -498,7 +513,26 @@ final class ViewHost implements AutoCloseable {
             unregister(k.value());
           }
         } else if (e.after() instanceof ObjectValue o) {
-          registerFromRecord(o);
+          String table = viewTable(o);
+          if (table == null || tables.contains(table)) {
+            registerFromRecord(o);
+          } else {
+            // Following a new table restarts the capture, which waits for this consumer: do it
+            // on another thread, then register.
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        ensureWatched(table);
+                      } catch (RuntimeException ex) {
+                        log.warn(
+                            "event=table_watch_failed table={} reason=\"{}\"",
+                            table,
+                            ex.getMessage());
+                      }
+                      execute(() -> registerFromRecord(o));
+                    });
+          }
         }
       } else if (tables.contains(e.table())) {
         changes.add(new Change(e.table(), e.id(), e.before(), e.after()));

@@ -327,4 +327,114 @@ class SspEndToEndTest {
     String metrics = get("/metrics").body();
     assertThat(metrics).contains("ssp_events_applied_total").contains("ssp_batch_seconds_bucket");
   }
+
+  @Test
+  void aSpookyQueryRecordRegistersAViewAndTtlExpiryRemovesIt() {
+    client.query(
+        "CREATE _spooky_query:⟨byrec⟩ SET surql = 'SELECT * FROM gadget WHERE n > 1', ttl = '2s'");
+    awaitTrue("view registered from the record", () -> get("/views/byrec").statusCode() == 200);
+    client.query("CREATE gadget:1 SET n = 5; CREATE gadget:2 SET n = 0;");
+    awaitTrue(
+        "record-registered view follows writes",
+        () ->
+            json(get("/views/byrec").body())
+                .get("rows")
+                .toString()
+                .equals("[{\"id\":\"gadget:1\",\"n\":5}]"));
+    awaitTrue("TTL expiry", () -> get("/views/byrec").statusCode() == 404);
+    awaitTrue(
+        "expired view's rows removed",
+        () ->
+            ((ArrayValue)
+                        client.queryValue(
+                            "SELECT * FROM _spooky_list_ref WHERE view_id = 'byrec'", Map.of()))
+                    .size()
+                == 0);
+    assertThat(client.queryValue("SELECT * FROM _spooky_query:⟨byrec⟩", Map.of()))
+        .isEqualTo(Value.array());
+  }
+
+  @Test
+  void recordUsersReadOnlyTheirOwnSpookyRowsAndStreams(DevSurrealEndpoint db) throws Exception {
+    client.query(
+        """
+        DEFINE TABLE IF NOT EXISTS person SCHEMALESS PERMISSIONS FULL;
+        DEFINE ACCESS IF NOT EXISTS account ON DATABASE TYPE RECORD
+          SIGNUP (CREATE person SET name = $name)
+          SIGNIN (SELECT * FROM person WHERE name = $name);
+        """);
+    String[] tokens = new String[2];
+    String[] ids = new String[2];
+    for (int i = 0; i < 2; i++) {
+      try (SurrealClient user =
+          SurrealClient.connect(
+              SurrealConfig.builder(db.rpcUrl())
+                  .namespace(db.namespace())
+                  .database(db.database())
+                  .build())) {
+        tokens[i] =
+            user.signup(
+                new Credentials.Record(
+                    db.namespace(), db.database(), "account", Map.of("name", Value.of("u" + i))));
+        Value me = user.queryValue("SELECT VALUE id FROM ONLY $auth", Map.of());
+        ids[i] = Messages.id((RecordId) me);
+      }
+      HttpResponse<String> reg =
+          send(
+              "POST",
+              "/view/register",
+              "{\"id\":\"own"
+                  + i
+                  + "\",\"surql\":\"SELECT * FROM item\",\"client_id\":\""
+                  + ids[i]
+                  + "\"}",
+              SECRET);
+      assertThat(reg.statusCode()).as(reg.body()).isEqualTo(200);
+    }
+    try (SurrealClient user0 =
+        SurrealClient.connect(
+            SurrealConfig.builder(db.rpcUrl())
+                .namespace(db.namespace())
+                .database(db.database())
+                .build())) {
+      user0.authenticate(tokens[0]);
+      Value views = user0.queryValue("SELECT VALUE view_id FROM _spooky_list_ref", Map.of());
+      assertThat(((ArrayValue) views).items())
+          .isNotEmpty()
+          .allMatch(v -> v.equals(Value.of("own0")));
+      Value queries = user0.queryValue("SELECT VALUE id FROM _spooky_query", Map.of());
+      assertThat(queries).isEqualTo(Value.array(RecordId.of("_spooky_query", "own0")));
+    }
+    assertThat(streamClose("own0", tokens[0])).isEqualTo("snapshot");
+    assertThat(streamClose("own1", tokens[0])).isEqualTo("4401");
+    assertThat(streamClose("own1", "not-a-token")).isEqualTo("4401");
+  }
+
+  /** Opens a stream with {@code token}: "snapshot" if one arrives, else the close code. */
+  static String streamClose(String viewId, String token) throws Exception {
+    java.util.concurrent.CompletableFuture<String> outcome =
+        new java.util.concurrent.CompletableFuture<>();
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(
+                    "ws://127.0.0.1:" + ssp.port() + "/views/" + viewId + "/stream?token=" + token),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    outcome.complete(json(data.toString()).get("type").asText());
+                    return null;
+                  }
+
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                    outcome.complete(Integer.toString(code));
+                    return null;
+                  }
+                })
+            .join();
+    String result = outcome.get();
+    ws.abort();
+    return result;
+  }
 }
