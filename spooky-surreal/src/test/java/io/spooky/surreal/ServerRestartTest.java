@@ -71,7 +71,9 @@ class ServerRestartTest {
         }
         Thread.sleep(500);
         List<Notification> notes = new ArrayList<>();
-        for (Notification n; (n = live.poll(Duration.ofMillis(200))) != null; ) {
+        Notification gap = new Notification.Gap(Notification.GapReason.RECONNECTED);
+        for (Notification n;
+            !notes.contains(gap) && (n = live.poll(Duration.ofSeconds(10))) != null; ) {
           notes.add(n);
         }
         assertThat(notes).contains(new Notification.Gap(Notification.GapReason.RECONNECTED));
