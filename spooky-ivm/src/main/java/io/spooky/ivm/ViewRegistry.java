@@ -27,14 +27,19 @@ import java.util.Set;
  * <pre>{@code
  * ViewRegistry views = new ViewRegistry();
  * views.apply(initialLoad);                                  // creates of existing records
- * ViewSnapshot s = views.register("v1", plan);               // initial result + Merkle root
+ * ViewSnapshot s = views.register("v1",                     // initial result + Merkle root
+ *     "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 10",
+ *     Map.of("c", Value.of("books")));
  * for (ViewDelta d : views.apply(batch)) publish(d);         // one delta per changed view
+ * byte[] saved = views.snapshotState();                      // operator state, for restarts
  * }</pre>
  *
- * <p>Views with the same plan (same statement and parameters) share one computation. A change is
+ * <p>Views with the same statement and parameters share one computation, and computations that
+ * differ only in ORDER BY, START or LIMIT share one evaluation of WHERE and SELECT. A change is
  * routed only to the views it can affect ({@link RoutingIndex}) and to the views whose rows read
  * its table through record links or subqueries. After {@link #apply} returns, {@link #rows} of
- * every view equals what SurrealDB returns for the view's SELECT over the same data.
+ * every view equals what SurrealDB returns for the view's SELECT over the same data (see {@code
+ * docs/ARCHITECTURE.md} for the documented exceptions).
  *
  * <p>Not thread-safe: one thread (the log consumer) owns a registry.
  */
@@ -167,13 +172,14 @@ public final class ViewRegistry {
     if (diff.isEmpty()) {
       return;
     }
-    List<ViewDelta.Row> added = placed(v, diff.added());
-    List<ViewDelta.Row> updated = placed(v, diff.updated());
-    List<ViewDelta.Row> moved = placed(v, diff.moved());
+    List<ViewDelta.Row> added = List.copyOf(placed(v, diff.added()));
+    List<ViewDelta.Row> updated = List.copyOf(placed(v, diff.updated()));
+    List<ViewDelta.Row> moved = List.copyOf(placed(v, diff.moved()));
     List<RecordId> removed = new ArrayList<>(diff.removed().size());
     for (Value key : diff.removed()) {
       removed.add(ViewInstance.memberId(new OrderedWindow.Row(key, null, null)));
     }
+    removed = List.copyOf(removed);
     Digest root = v.tree().root();
     for (String id : v.viewIds) {
       out.add(new ViewDelta(id, added, removed, updated, moved, root));

@@ -52,6 +52,12 @@ class DifferentialTest {
         "activeByCategory",
         "SELECT category, count(owner.active) AS active FROM product GROUP BY category");
     VIEWS.put("all", "SELECT * FROM product");
+    VIEWS.put(
+        "nested",
+        "SELECT name AS info.name, price AS info.price FROM product WHERE price >= 10"
+            + " ORDER BY info.price DESC LIMIT 4");
+    VIEWS.put("valueLink", "SELECT VALUE owner.name FROM product WHERE owner.active = false");
+    VIEWS.put("groupByLink", "SELECT owner.name AS who, count() AS n FROM product GROUP BY who");
   }
 
   @Test

@@ -28,14 +28,14 @@ import java.util.function.BiConsumer;
  * the new extreme is the multiset's first or last key. {@code math::sum}, {@code math::mean} and
  * collected arrays are folded from the members by {@link GroupPlan#fold}, only for the groups a
  * batch touched. Group keys compare with SurrealDB equality ({@link Values#equal}); the key of a
- * group is an {@link ArrayValue} of its {@code KEY} inputs. Not thread-safe.
+ * group is the {@link ArrayValue} of its key values in GROUP BY order. Not thread-safe.
  */
 public final class GroupOperator {
   private final GroupPlan plan;
   private final BiConsumer<Value, Value> emit;
-  private final Map<GroupKey, Group> groups = new HashMap<>();
-  private final Map<RecordId, GroupKey> groupOf = new HashMap<>();
-  private final Set<GroupKey> dirty = new LinkedHashSet<>();
+  private final Map<Values.Key, Group> groups = new HashMap<>();
+  private final Map<RecordId, Values.Key> groupOf = new HashMap<>();
+  private final Set<Values.Key> dirty = new LinkedHashSet<>();
 
   /**
    * @param plan the items
@@ -46,16 +46,19 @@ public final class GroupOperator {
     this.plan = plan;
     this.emit = emit;
     if (plan.keyCount() == 0) {
-      GroupKey all = new GroupKey(Value.array());
+      Values.Key all = new Values.Key(Value.array());
       groups.put(all, new Group());
       dirty.add(all);
     }
   }
 
-  /** Sets the inputs of record {@code id}: an array with one value per item, or null to retract. */
+  /**
+   * Sets the inputs of record {@code id} (one value per item, then the key values, as {@link
+   * GroupPlan} describes), or retracts the record when {@code inputs} is null.
+   */
   public void update(RecordId id, Value inputs) {
-    GroupKey oldKey = groupOf.get(id);
-    GroupKey newKey = inputs == null ? null : keyOf((ArrayValue) inputs);
+    Values.Key oldKey = groupOf.get(id);
+    Values.Key newKey = inputs == null ? null : keyOf((ArrayValue) inputs);
     if (oldKey != null) {
       Group g = groups.get(oldKey);
       g.retract(id);
@@ -69,40 +72,33 @@ public final class GroupOperator {
     }
   }
 
-  /** Calls {@code sink} with every member record and its inputs (for snapshots). */
-  public void forEachMember(BiConsumer<RecordId, ArrayValue> sink) {
-    for (Group g : groups.values()) {
-      g.members.forEach(sink);
-    }
-  }
-
   /** Emits the rows of the groups changed since the last flush. */
   public void flush() {
-    for (GroupKey k : dirty) {
+    for (Values.Key k : dirty) {
       Group g = groups.get(k);
       if (g.members.isEmpty() && plan.keyCount() > 0) {
         groups.remove(k);
-        emit.accept(k.value, null);
+        emit.accept(k.value(), null);
       } else {
-        emit.accept(k.value, row(k, g));
+        emit.accept(k.value(), row(k, g));
       }
     }
     dirty.clear();
   }
 
-  private GroupKey keyOf(ArrayValue inputs) {
+  private Values.Key keyOf(ArrayValue inputs) {
     int n = plan.items().size();
-    return new GroupKey(new ArrayValue(inputs.items().subList(n, n + plan.keyCount())));
+    return new Values.Key(new ArrayValue(inputs.items().subList(n, n + plan.keyCount())));
   }
 
-  private Value row(GroupKey key, Group g) {
+  private Value row(Values.Key key, Group g) {
     TreeMap<String, Value> out = new TreeMap<>();
     List<GroupPlan.Item> items = plan.items();
     for (int i = 0; i < items.size(); i++) {
       GroupPlan.Item item = items.get(i);
       Value v =
           switch (item.kind()) {
-            case KEY -> ((ArrayValue) key.value).get(item.keyIndex());
+            case KEY -> ((ArrayValue) key.value()).get(item.keyIndex());
             case COUNT -> Value.of((long) g.members.size());
             case COUNT_TRUTHY -> Value.of(g.truthy[i]);
             case MIN ->
@@ -137,19 +133,6 @@ public final class GroupOperator {
 
   private static boolean isNumber(Value v) {
     return v instanceof IntValue || v instanceof FloatValue || v instanceof DecimalValue;
-  }
-
-  /** A group key under SurrealDB equality. */
-  private record GroupKey(Value value) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof GroupKey k && Values.equal(value, k.value);
-    }
-
-    @Override
-    public int hashCode() {
-      return Values.hashCode(value);
-    }
   }
 
   private final class Group {

@@ -72,22 +72,9 @@ public final class RoutingIndex<T> {
     return conjuncts.isEmpty() ? null : conjuncts.get(0);
   }
 
-  /** A value under SurrealDB equality, for hash keys. */
-  private record Key(Value value) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Values.equal(value, k.value);
-    }
-
-    @Override
-    public int hashCode() {
-      return Values.hashCode(value);
-    }
-  }
-
   private static final class TableRoutes<T> {
     final Set<T> residual = new LinkedHashSet<>();
-    final Map<String, Map<Key, Set<T>>> eq = new HashMap<>();
+    final Map<String, Map<Values.Key, Set<T>>> eq = new HashMap<>();
     final Map<String, NavigableMap<Value, Set<T>>> lower = new HashMap<>();
     final Map<String, NavigableMap<Value, Set<T>>> upper = new HashMap<>();
 
@@ -116,13 +103,13 @@ public final class RoutingIndex<T> {
     private Set<T> bucket(Conjunct c, boolean create) {
       return switch (c.op()) {
         case EQ -> {
-          Map<Key, Set<T>> m =
+          Map<Values.Key, Set<T>> m =
               create ? eq.computeIfAbsent(c.field(), f -> new HashMap<>()) : eq.get(c.field());
           yield m == null
               ? null
               : create
-                  ? m.computeIfAbsent(new Key(c.constant()), k -> new LinkedHashSet<>())
-                  : m.get(new Key(c.constant()));
+                  ? m.computeIfAbsent(new Values.Key(c.constant()), k -> new LinkedHashSet<>())
+                  : m.get(new Values.Key(c.constant()));
         }
         case GT, GE -> sorted(lower, c, create);
         case LT, LE -> sorted(upper, c, create);
@@ -146,8 +133,8 @@ public final class RoutingIndex<T> {
     private void prune(Conjunct c) {
       switch (c.op()) {
         case EQ -> {
-          Map<Key, Set<T>> m = eq.get(c.field());
-          m.remove(new Key(c.constant()));
+          Map<Values.Key, Set<T>> m = eq.get(c.field());
+          m.remove(new Values.Key(c.constant()));
           if (m.isEmpty()) {
             eq.remove(c.field());
           }
@@ -172,7 +159,7 @@ public final class RoutingIndex<T> {
     /** Targets whose indexed conjunct {@code record} satisfies (a superset for GT vs GE). */
     void collect(ObjectValue record, Collection<T> out) {
       for (var e : eq.entrySet()) {
-        Set<T> s = e.getValue().get(new Key(record.get(e.getKey())));
+        Set<T> s = e.getValue().get(new Values.Key(record.get(e.getKey())));
         if (s != null) {
           out.addAll(s);
         }

@@ -1,5 +1,6 @@
 package io.spooky.ivm.store;
 
+import io.spooky.core.value.IntValue;
 import io.spooky.core.value.NoneValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
@@ -26,7 +27,10 @@ public final class TableStore {
    * values are) without comparing the table names again at every step.
    */
   private static final java.util.Comparator<RecordId> BY_KEY =
-      (a, b) -> Values.compare(a.key(), b.key());
+      (a, b) ->
+          a.key() instanceof IntValue x && b.key() instanceof IntValue y
+              ? Long.compare(x.value(), y.value())
+              : Values.compare(a.key(), b.key());
 
   private final Map<String, NavigableMap<RecordId, Value>> tables = new HashMap<>();
 

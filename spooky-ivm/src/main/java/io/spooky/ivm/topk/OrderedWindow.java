@@ -1,5 +1,6 @@
 package io.spooky.ivm.topk;
 
+import io.spooky.core.value.IntValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
 import io.spooky.core.value.Values;
@@ -248,7 +249,7 @@ public final class OrderedWindow {
 
   private int comparePositions(Position a, Position b) {
     for (int i = 0; i < descending.length; i++) {
-      int c = Values.compare(a.sortKey()[i], b.sortKey()[i]);
+      int c = compareValues(a.sortKey()[i], b.sortKey()[i]);
       if (c != 0) {
         return descending[i] ? -c : c;
       }
@@ -259,7 +260,15 @@ public final class OrderedWindow {
   /** Row keys: record ids of one table compare by key alone, as {@link Values#compare} would. */
   private static int compareKeys(Value a, Value b) {
     if (a instanceof RecordId x && b instanceof RecordId y && x.table().equals(y.table())) {
-      return Values.compare(x.key(), y.key());
+      return compareValues(x.key(), y.key());
+    }
+    return Values.compare(a, b);
+  }
+
+  /** {@link Values#compare}, with the common int-int case inline. */
+  private static int compareValues(Value a, Value b) {
+    if (a instanceof IntValue x && b instanceof IntValue y) {
+      return Long.compare(x.value(), y.value());
     }
     return Values.compare(a, b);
   }
