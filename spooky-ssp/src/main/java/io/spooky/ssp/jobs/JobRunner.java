@@ -9,6 +9,7 @@ import io.spooky.surreal.LiveSubscription;
 import io.spooky.surreal.Notification;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealException;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,8 +207,13 @@ public final class JobRunner implements AutoCloseable {
     String jobId = SurrealQl.recordId(job.id());
     try {
       log.debug("event=job_attempt ssp={} job={} attempt={}", config.sspId(), jobId, job.attempt());
-      BackendOutcome outcome =
-          backend.call(config.target(job.path()), jobId, job.attempt(), json(job.payload()));
+      BackendOutcome outcome;
+      try {
+        URI target = config.target(job.path());
+        outcome = backend.call(target, jobId, job.attempt(), json(job.payload()));
+      } catch (IllegalArgumentException e) {
+        outcome = new BackendOutcome.Permanent(0, "invalid path: " + e.getMessage());
+      }
       record(job, jobId, outcome);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -332,7 +338,9 @@ public final class JobRunner implements AutoCloseable {
       return;
     }
     closed = true;
-    dispatcher.interrupt();
+    // Not interrupted: a claim cut short could leave a job claimed that nobody runs until its
+    // lease expires. The pass in progress ends after its current statement.
+    wake.offer(Boolean.TRUE);
     joinQuietly(dispatcher);
     workers.close();
     LiveSubscription sub = live;

@@ -209,8 +209,14 @@ final class JobTable {
 
   /** Takes back every expired lease; returns how many rows went back to pending or failed. */
   int reapExpired() {
-    Value v = client.queryValue(REAP, Map.of("keep", config.maxErrorsKept()));
-    return v instanceof ArrayValue a ? a.size() : 0;
+    QueryResult r = client.query(REAP, Map.of("keep", config.maxErrorsKept())).get(0);
+    if (r.error().isPresent()) {
+      if (isWriteConflict(r.error().get())) {
+        return 0; // another SSP is reaping or claiming the same rows; the next pass sees them
+      }
+      throw r.error().get();
+    }
+    return r.value() instanceof ArrayValue a ? a.size() : 0;
   }
 
   private Map<String, Object> eligibility() {

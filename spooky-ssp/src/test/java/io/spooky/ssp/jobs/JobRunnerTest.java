@@ -156,6 +156,21 @@ class JobRunnerTest {
   }
 
   @Test
+  void aPathThatIsNoUrlFailsAtOnce() {
+    JobRunner runner = start("ssp-a", config());
+    surreal.query("CREATE _spooky_job:p1 SET path = '/with space'");
+
+    ObjectValue row = awaitFinished("p1");
+
+    assertThat(row.get("status")).isEqualTo(Value.of("failed"));
+    assertThat(row.get("attempts")).isEqualTo(Value.of(1));
+    assertThat(((StringValue) field(((ArrayValue) row.get("errors")).get(0), "error")).value())
+        .startsWith("invalid path");
+    assertThat(backend.hits()).isEmpty();
+    assertThat(runner.jobsFailed()).isEqualTo(1);
+  }
+
+  @Test
   void aTimedOutAttemptIsRetried() {
     backend.on(
         "/slow",
