@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -68,6 +69,10 @@ public final class JobRunner implements AutoCloseable {
   private final Thread dispatcher;
   private volatile Thread liveThread;
   private volatile LiveSubscription live;
+
+  /** Counted down once the live query is subscribed (or known to be unavailable). */
+  private final CountDownLatch liveStarted = new CountDownLatch(1);
+
   private volatile boolean closed;
 
   private JobRunner(SurrealClient client, JobConfig config, RandomGenerator random) {
@@ -287,6 +292,7 @@ public final class JobRunner implements AutoCloseable {
   private void watchLive() {
     try (LiveSubscription sub = client.live(JobTable.TABLE)) {
       live = sub;
+      liveStarted.countDown();
       if (closed) {
         return;
       }
@@ -307,7 +313,14 @@ public final class JobRunner implements AutoCloseable {
           "event=jobs_live_unavailable ssp={} error=\"{}\" (polling only)",
           config.sspId(),
           e.getMessage());
+    } finally {
+      liveStarted.countDown();
     }
+  }
+
+  /** For tests: true once the live wake-up is subscribed, waiting at most {@code timeout}. */
+  boolean awaitLiveSubscribed(Duration timeout) throws InterruptedException {
+    return liveStarted.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && live != null;
   }
 
   /**

@@ -171,6 +171,43 @@ class JobRunnerTest {
   }
 
   @Test
+  void anUnreachableBackendIsRetriedUntilMaxAttempts() {
+    TestBackend gone = new TestBackend();
+    java.net.URI url = gone.url();
+    gone.close();
+    JobRunner runner =
+        start(
+            "ssp-a",
+            JobConfig.defaults(url)
+                .withPollInterval(Duration.ofMillis(100))
+                .withTimeouts(Duration.ofMillis(700), Duration.ofSeconds(5))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .withDefaultMaxAttempts(2));
+    surreal.query("CREATE _spooky_job:u1 SET path = '/x'");
+
+    ObjectValue row = awaitFinished("u1");
+
+    assertThat(row.get("status")).isEqualTo(Value.of("failed"));
+    assertThat(row.get("attempts")).isEqualTo(Value.of(2));
+    assertThat(((ArrayValue) row.get("errors")).items())
+        .allSatisfy(
+            e -> assertThat(((StringValue) field(e, "error")).value()).contains("request failed"));
+    assertThat(runner.jobsRetried()).isEqualTo(1);
+    assertThat(runner.jobsFailed()).isEqualTo(1);
+  }
+
+  @Test
+  void theLiveQueryWakesTheRunnerBetweenPolls() throws InterruptedException {
+    backend.on("/ok", (nth, body) -> OK);
+    // Polls once at start, then not for an hour: only the live query can bring the job in.
+    JobRunner runner = start("ssp-a", config().withPollInterval(Duration.ofHours(1)));
+    assertThat(runner.awaitLiveSubscribed(Duration.ofSeconds(30))).isTrue();
+    surreal.query("CREATE _spooky_job:l1 SET path = '/ok'");
+
+    assertThat(awaitFinished("l1").get("status")).isEqualTo(Value.of("done"));
+  }
+
+  @Test
   void aTimedOutAttemptIsRetried() {
     backend.on(
         "/slow",
