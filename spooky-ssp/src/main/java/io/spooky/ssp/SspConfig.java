@@ -2,10 +2,14 @@ package io.spooky.ssp;
 
 import io.spooky.service.ConfigException;
 import io.spooky.service.ConfigSource;
+import io.spooky.ssp.jobs.JobConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +30,9 @@ import java.util.Set;
  *   <tr><td>ssp.page_size</td><td>SSP_PAGE_SIZE</td><td>1000</td></tr>
  *   <tr><td>ssp.stream_queue</td><td>SSP_STREAM_QUEUE</td><td>256</td></tr>
  *   <tr><td>ssp.settle</td><td>SSP_SETTLE</td><td>250ms</td></tr>
+ *   <tr><td>spooky.backend_url</td><td>SPOOKY_BACKEND_URL</td><td>(none: jobs off)</td></tr>
+ *   <tr><td>ssp.id, spooky.jobs.*</td><td>SSP_ID, SPOOKY_JOBS_*</td><td>see {@link
+ *       JobConfig#fromEnvironment}</td></tr>
  * </table>
  *
  * @param surrealRpc WebSocket RPC URL ({@code /rpc} appended when the address has no path)
@@ -33,6 +40,7 @@ import java.util.Set;
  *     database at start-up
  * @param streamQueue deltas queued per WebSocket client before it is resynced by snapshot
  * @param settle how old a transaction must be before the change capture delivers it
+ * @param jobs the {@code _spooky_job} runner's settings, empty when no backend URL is configured
  */
 public record SspConfig(
     URI surrealRpc,
@@ -47,7 +55,23 @@ public record SspConfig(
     long maxRequestBytes,
     int pageSize,
     int streamQueue,
-    Duration settle) {
+    Duration settle,
+    Optional<JobConfig> jobs) {
+
+  /** yml keys of the job runner; each reads as its environment name ({@link JobConfig}). */
+  private static final List<String> JOB_KEYS =
+      List.of(
+          "spooky.backend_url",
+          "ssp.id",
+          "spooky.jobs.poll_interval_ms",
+          "spooky.jobs.request_timeout_ms",
+          "spooky.jobs.concurrency",
+          "spooky.jobs.backoff_base_ms",
+          "spooky.jobs.backoff_max_ms",
+          "spooky.jobs.max_attempts",
+          "spooky.jobs.lease_ms",
+          "spooky.jobs.prefer_other_ssp",
+          "spooky.jobs.live");
 
   public SspConfig {
     tables = Set.copyOf(tables);
@@ -86,6 +110,16 @@ public record SspConfig(
     if (maxBytes <= 0) {
       throw new ConfigException("ssp.max_request_bytes", "must be positive");
     }
+    Map<String, String> jobEnv = new HashMap<>();
+    for (String key : JOB_KEYS) {
+      c.string(key).ifPresent(v -> jobEnv.put(ConfigSource.envName(key), v));
+    }
+    Optional<JobConfig> jobs;
+    try {
+      jobs = JobConfig.fromEnvironment(jobEnv);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("spooky.jobs", e.getMessage());
+    }
     return new SspConfig(
         rpc,
         c.string("surrealdb.user", "root"),
@@ -99,6 +133,7 @@ public record SspConfig(
         maxBytes,
         pageSize,
         streamQueue,
-        c.duration("ssp.settle", Duration.ofMillis(250)));
+        c.duration("ssp.settle", Duration.ofMillis(250)),
+        jobs);
   }
 }

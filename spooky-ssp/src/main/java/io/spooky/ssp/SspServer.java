@@ -23,6 +23,7 @@ import io.spooky.service.ConfigSource;
 import io.spooky.service.HttpService;
 import io.spooky.service.Metrics;
 import io.spooky.service.ProblemException;
+import io.spooky.ssp.jobs.JobRunner;
 import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealConfig;
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One running SSP: the SurrealDB connection, the {@link ViewHost} and the HTTP/WebSocket API
  * (README "Sidecar (SSP)"). {@link #start} returns once the server listens; bootstrap continues in
- * the background and {@code GET /health} reports it. Further components that live as long as the
- * SSP (the job runner of {@code io.spooky.ssp.jobs}) are handed to {@link #attach} and closed with
- * it, in reverse order.
+ * the background and {@code GET /health} reports it. When a backend URL is configured, a {@link
+ * JobRunner} drains {@code _spooky_job}. Components that live as long as the SSP are handed to
+ * {@link #attach} and closed with it, in reverse order.
  */
 public final class SspServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SspServer.class);
@@ -76,6 +77,17 @@ public final class SspServer implements AutoCloseable {
                 p -> p.equals("/health") || p.endsWith("/stream")),
             metrics);
     routes();
+    config
+        .jobs()
+        .ifPresent(
+            jobConfig -> {
+              JobRunner jobs = JobRunner.start(db, jobConfig);
+              attach(jobs);
+              metrics.gauge("ssp_jobs_done", "Jobs completed by this SSP.", jobs::jobsDone);
+              metrics.gauge("ssp_jobs_failed", "Jobs that failed for good here.", jobs::jobsFailed);
+              metrics.gauge("ssp_jobs_in_flight", "Job attempts running.", jobs::jobsInFlight);
+              log.info("event=jobs_started backend={}", jobConfig.backendUrl());
+            });
   }
 
   /** Connects to SurrealDB, starts listening, and bootstraps in the background. */

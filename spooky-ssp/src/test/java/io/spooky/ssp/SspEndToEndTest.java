@@ -68,7 +68,8 @@ class SspEndToEndTest {
                 4096,
                 2,
                 64,
-                Duration.ofMillis(50)));
+                Duration.ofMillis(50),
+                Optional.empty()));
     base = "http://127.0.0.1:" + ssp.port();
     awaitTrue("health ok", () -> get("/health").body().contains("\"ok\""));
   }
