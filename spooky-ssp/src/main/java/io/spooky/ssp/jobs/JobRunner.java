@@ -101,7 +101,13 @@ public final class JobRunner implements AutoCloseable {
   /** As {@link #start(SurrealClient, JobConfig)} with the jitter's random source (for tests). */
   static JobRunner start(SurrealClient client, JobConfig config, RandomGenerator random) {
     JobRunner runner = new JobRunner(client, config, random);
-    runner.table.define();
+    try {
+      runner.table.define();
+    } catch (RuntimeException e) {
+      runner.workers.close();
+      runner.backend.close();
+      throw e;
+    }
     if (config.liveWakeup()) {
       runner.liveThread = Thread.ofVirtual().name("spooky-jobs-live").start(runner::watchLive);
     }
@@ -184,7 +190,8 @@ public final class JobRunner implements AutoCloseable {
     if (free == 0) {
       return false;
     }
-    // Ask for more than we can take: others may claim some of them first.
+    // Ask for more than we can take, since others may claim some first; shuffled so that SSPs
+    // polling at the same moment do not all race for the same rows.
     List<RecordId> candidates = new ArrayList<>(table.due(free * 2));
     Collections.shuffle(candidates);
     int next = 0;
