@@ -17,6 +17,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,7 +101,13 @@ public final class JobRunner implements AutoCloseable {
   /** As {@link #start(SurrealClient, JobConfig)} with the jitter's random source (for tests). */
   static JobRunner start(SurrealClient client, JobConfig config, RandomGenerator random) {
     JobRunner runner = new JobRunner(client, config, random);
-    runner.table.define();
+    try {
+      runner.table.define();
+    } catch (RuntimeException e) {
+      runner.workers.close();
+      runner.backend.close();
+      throw e;
+    }
     if (config.liveWakeup()) {
       runner.liveThread = Thread.ofVirtual().name("spooky-jobs-live").start(runner::watchLive);
     }
@@ -182,28 +190,43 @@ public final class JobRunner implements AutoCloseable {
     if (free == 0) {
       return false;
     }
-    // Ask for more than we can take: others may claim some of them first.
+    // Ask for more than we can take, since others may claim some first; shuffled so that SSPs
+    // polling at the same moment do not all race for the same rows.
     List<RecordId> candidates = new ArrayList<>(table.due(free * 2));
     Collections.shuffle(candidates);
+    int next = 0;
     int claimed = 0;
-    for (RecordId id : candidates) {
-      if (closed || !slots.tryAcquire()) {
+    while (!closed && next < candidates.size()) {
+      int want = Math.min(slots.availablePermits(), candidates.size() - next);
+      if (want == 0 || !slots.tryAcquire(want)) {
         break;
       }
-      Optional<JobTable.Claimed> job;
-      try {
-        job = table.claim(id);
-      } catch (RuntimeException e) {
-        slots.release();
-        throw e;
+      List<CompletableFuture<Optional<JobTable.Claimed>>> claims = new ArrayList<>(want);
+      for (RecordId id : candidates.subList(next, next + want)) {
+        claims.add(table.claim(id));
       }
-      if (job.isEmpty()) {
-        slots.release();
-        continue;
+      next += want;
+      RuntimeException failure = null;
+      for (CompletableFuture<Optional<JobTable.Claimed>> c : claims) {
+        Optional<JobTable.Claimed> job = Optional.empty();
+        try {
+          job = c.join();
+        } catch (CompletionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException r ? r : e;
+          }
+        }
+        if (job.isPresent()) {
+          claimed++;
+          JobTable.Claimed j = job.get();
+          workers.execute(() -> execute(j));
+        } else {
+          slots.release();
+        }
       }
-      claimed++;
-      JobTable.Claimed j = job.get();
-      workers.execute(() -> execute(j));
+      if (failure != null) {
+        throw failure;
+      }
     }
     return claimed > 0 && candidates.size() == free * 2 && slots.availablePermits() > 0;
   }

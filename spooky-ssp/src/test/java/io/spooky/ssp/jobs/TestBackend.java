@@ -28,7 +28,8 @@ final class TestBackend implements AutoCloseable {
 
   record Response(int status, String body) {}
 
-  record Hit(String jobId, String path, String attempt, String body) {}
+  /** One request as received; {@code nanos} is {@link System#nanoTime()} at arrival. */
+  record Hit(String jobId, String path, String attempt, String body, long nanos) {}
 
   private final HttpServer server;
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
@@ -78,11 +79,17 @@ final class TestBackend implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    long arrived = System.nanoTime();
     String jobId = ex.getRequestHeaders().getFirst(BackendClient.JOB_ID_HEADER);
     String path = ex.getRequestURI().getPath();
     String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     hits.add(
-        new Hit(jobId, path, ex.getRequestHeaders().getFirst(BackendClient.ATTEMPT_HEADER), body));
+        new Hit(
+            jobId,
+            path,
+            ex.getRequestHeaders().getFirst(BackendClient.ATTEMPT_HEADER),
+            body,
+            arrived));
     int nth = hitsPerJob.computeIfAbsent(jobId, k -> new AtomicInteger()).incrementAndGet();
     AtomicInteger inFlight = inFlightPerJob.computeIfAbsent(jobId, k -> new AtomicInteger());
     if (inFlight.incrementAndGet() > 1) {
