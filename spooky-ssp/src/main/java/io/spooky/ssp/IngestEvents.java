@@ -1,6 +1,7 @@
 package io.spooky.ssp;
 
 import io.spooky.core.value.ArrayValue;
+import io.spooky.core.value.IntValue;
 import io.spooky.core.value.NoneValue;
 import io.spooky.core.value.NullValue;
 import io.spooky.core.value.ObjectValue;
@@ -66,9 +67,7 @@ final class IngestEvents {
       throw ProblemException.badRequest(at + "'op' must be CREATE, UPDATE or DELETE");
     }
     Value seq = o.get("seq");
-    if (!(seq instanceof NoneValue
-        || seq instanceof NullValue
-        || seq instanceof io.spooky.core.value.IntValue)) {
+    if (!(seq instanceof NoneValue || seq instanceof NullValue || seq instanceof IntValue)) {
       throw ProblemException.badRequest(at + "'seq' must be an integer");
     }
     Value before = record(o.get("before"), id, at + "'before'");

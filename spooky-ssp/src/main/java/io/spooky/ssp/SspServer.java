@@ -30,6 +30,7 @@ import io.spooky.surreal.SurrealConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -139,7 +140,7 @@ public final class SspServer implements AutoCloseable {
         .result(
             Messages.object(
                 g -> {
-                  g.writeStringField("status", st.name().toLowerCase(java.util.Locale.ROOT));
+                  g.writeStringField("status", st.name().toLowerCase(Locale.ROOT));
                   if (st == ViewHost.Status.FAILED) {
                     g.writeStringField("reason", host.failure());
                   }
@@ -152,8 +153,7 @@ public final class SspServer implements AutoCloseable {
             Messages.object(
                 g -> {
                   g.writeStringField("version", VERSION);
-                  g.writeStringField(
-                      "status", host.status().name().toLowerCase(java.util.Locale.ROOT));
+                  g.writeStringField("status", host.status().name().toLowerCase(Locale.ROOT));
                   g.writeNumberField("views", host.viewCount());
                   g.writeArrayFieldStart("tables");
                   for (String t : host.tables().stream().sorted().toList()) {
@@ -171,7 +171,7 @@ public final class SspServer implements AutoCloseable {
           503,
           "not-ready",
           "Not ready",
-          "the SSP is " + host.status().name().toLowerCase(java.util.Locale.ROOT));
+          "the SSP is " + host.status().name().toLowerCase(Locale.ROOT));
     }
   }
 
