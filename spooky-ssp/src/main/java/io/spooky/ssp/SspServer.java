@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -364,6 +365,8 @@ public final class SspServer implements AutoCloseable {
             ctx.closeSession(4404, "no view '" + id + "'");
             return;
           }
+          // Jetty closes idle WebSockets; a quiet view must not lose its clients.
+          ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
           ViewStream s = new ViewStream(ctx, id, host, config.streamQueue());
           streams.put(ctx.sessionId(), s);
           try {
@@ -380,6 +383,7 @@ public final class SspServer implements AutoCloseable {
         });
     ws.onClose(
         ctx -> {
+          ctx.disableAutomaticPings();
           ViewStream s = streams.remove(ctx.sessionId());
           if (s != null) {
             s.stop();
