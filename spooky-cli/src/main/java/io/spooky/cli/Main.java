@@ -24,7 +24,17 @@ public final class Main {
           out.println("spooky " + version());
           return 0;
         };
-    return Map.of("dev", dev, "devdb", dev, "version", version, "--version", version);
+    return Map.of(
+        "dev",
+        dev,
+        "devdb",
+        dev,
+        "version",
+        version,
+        "--version",
+        version,
+        "bench",
+        new BenchCommand());
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -56,6 +66,7 @@ public final class Main {
           dev        start everything on embedded defaults (dev SurrealDB, ...) and print how to
                      connect  [--bind 127.0.0.1:8000] [--storage memory|PATH] [--user root --pass root]
           devdb      start the dev SurrealDB alone (same flags)
+          bench      run a benchmark workload: bench ivm [--views N] [--selective] ...
           test       run every test of every module (launcher only)
           version    print the version
         """;
