@@ -27,13 +27,14 @@ import org.openjdk.jmh.annotations.State;
  * product WHERE category = $c AND price >= $lo AND price < $hi ORDER BY price DESC LIMIT 10} over
  * narrow price ranges tiling 20 categories, on 10,000 products. Each change concerns about two
  * views whatever {@code views} is, so the figure should not grow with it. The changes are built in
- * the setup, outside the measured call.
+ * the setup, outside the measured call. Sampled, so that JMH reports the median and tail
+ * percentiles next to the mean, which on a shared machine mostly measures preemptions and GC.
  *
  * <p>Run: {@code java -jar spooky-bench/target/benchmarks.jar IvmApplyBenchmark -f 1 -wi 2 -i 3}
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class IvmApplyBenchmark {
   static final int RECORDS = 10_000;
   static final int CATEGORIES = 20;
