@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * are indistinguishable), so that SurrealDB's order of tied rows never decides the outcome.
  *
  * <p>Seeded: the seed is in every failure message; replay with {@code -Dspooky.seed=<seed>}. The
- * number of batches is {@code -Dspooky.batches} (default 2000).
+ * number of batches is {@code -Dspooky.batches} (default 3000, about a minute).
  */
 @DevSurreal
 class SurrealDbDifferentialTest {
@@ -135,7 +135,7 @@ class SurrealDbDifferentialTest {
   @Test
   void viewsEqualSurrealDbAfterEveryBatch(DevSurrealEndpoint db) {
     long seed = Long.getLong("spooky.seed", System.nanoTime());
-    int batches = Integer.getInteger("spooky.batches", 2000);
+    int batches = Integer.getInteger("spooky.batches", 3000);
     Random r = new Random(seed);
     Map<String, Value> params = new HashMap<>();
     params.put("c", Value.of("c" + r.nextInt(5)));
