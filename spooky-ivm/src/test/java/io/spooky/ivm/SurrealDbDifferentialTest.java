@@ -274,6 +274,8 @@ class SurrealDbDifferentialTest {
   private static Value price(Random r) {
     return switch (r.nextInt(20)) {
       case 0 -> Value.NONE;
+      case 1 -> Value.of("free");
+      case 2 -> Value.of(r.nextInt(50) + 0.5);
       default -> Value.of(r.nextInt(50));
     };
   }
