@@ -43,7 +43,9 @@ public final class Main {
         "version",
         version,
         "--version",
-        version);
+        version,
+        "bench",
+        new BenchCommand());
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -81,6 +83,7 @@ public final class Main {
           scheduler  run the Scheduler (WAL, snapshot replica, SSP pool); see 'spooky scheduler --help'
           ssp        start the sidecar (SSP); configured by SURREALDB_ADDR, LISTEN_ADDR, ... or
                      spooky.yml (see README, "Sidecar (SSP)")
+          bench      run a benchmark workload: bench ivm [--views N] [--selective] ...
           test       run every test of every module (launcher only)
           version    print the version
         """;

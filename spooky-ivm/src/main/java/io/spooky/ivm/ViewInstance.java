@@ -8,7 +8,9 @@ import io.spooky.ivm.group.GroupOperator;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.plan.SortKey;
 import io.spooky.ivm.plan.ViewPlan;
+import io.spooky.ivm.store.TableStore;
 import io.spooky.ivm.topk.OrderedWindow;
+import io.spooky.query.eval.ExprEvaluator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,9 @@ final class ViewInstance {
   final RowSource source;
   final Set<String> viewIds = new LinkedHashSet<>();
 
+  /** The registry's records, already holding a batch's changes when its rows arrive. */
+  private final TableStore store;
+
   private final OrderedWindow window;
   private final GroupOperator groups;
   private final MerkleTree tree = new MerkleTree();
@@ -36,9 +41,10 @@ final class ViewInstance {
   private final Map<Value, MerkleTree.Member> members = new HashMap<>();
 
   /** Attaches to {@code source} and loads its current rows; call {@link #flush} afterwards. */
-  ViewInstance(ViewPlan plan, RowSource source) {
+  ViewInstance(ViewPlan plan, RowSource source, TableStore store) {
     this.plan = plan;
     this.source = source;
+    this.store = store;
     boolean[] desc = new boolean[plan.order().size()];
     for (int i = 0; i < desc.length; i++) {
       desc[i] = plan.order().get(i).descending();
@@ -56,7 +62,7 @@ final class ViewInstance {
     } else if (row == null) {
       window.remove(id);
     } else {
-      window.upsert(new OrderedWindow.Row(id, sortKey(row), row));
+      window.upsert(new OrderedWindow.Row(id, sortKey(id, row), row));
     }
   }
 
@@ -123,15 +129,20 @@ final class ViewInstance {
     if (content == null) {
       window.remove(key);
     } else {
-      window.upsert(new OrderedWindow.Row(key, sortKey(content), content));
+      window.upsert(new OrderedWindow.Row(key, sortKey(null, content), content));
     }
   }
 
-  private Value[] sortKey(Value row) {
+  /** The sort key of {@code row}, the row of source record {@code id} (null for group rows). */
+  private Value[] sortKey(RecordId id, Value row) {
     List<SortKey> order = plan.order();
     Value[] out = new Value[order.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = order.get(i).extract().apply(row);
+      SortKey k = order.get(i);
+      out[i] =
+          k.recordPath() == null || id == null
+              ? k.extract().apply(row)
+              : ExprEvaluator.pick(store.get(id), k.recordPath());
     }
     return out;
   }

@@ -94,7 +94,7 @@ public final class ViewRegistry {
         source = newSource(plan);
         source.initialize(store);
       }
-      instance = new ViewInstance(plan, source);
+      instance = new ViewInstance(plan, source, store);
       instance.flush();
       shared.put(plan.shareKey(), instance);
     }
@@ -280,7 +280,7 @@ public final class ViewRegistry {
         source = reg.newSource(plan);
         source.restore(i.rows(), i.deps());
       }
-      ViewInstance instance = new ViewInstance(plan, source);
+      ViewInstance instance = new ViewInstance(plan, source, reg.store);
       instance.flush();
       reg.shared.put(plan.shareKey(), instance);
       reg.definitions.put(instance, new Definition(select, i.params()));

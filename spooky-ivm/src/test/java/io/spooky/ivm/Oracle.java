@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * What a view's result must be: the rows a one-shot evaluation of the SELECT returns over the same
- * data. {@link QueryEvaluatorOracle} uses spooky-query's evaluator; a differential test against a
- * running SurrealDB plugs in an implementation that writes the data there and queries it.
+ * data. {@link QueryEvaluatorOracle} uses spooky-query's evaluator. SurrealDB itself is checked by
+ * {@link SurrealDbDifferentialTest}, which sends each batch's writes and queries as one request.
  */
 interface Oracle {
   /** Replaces the oracle's data with these records (each an object holding its id). */

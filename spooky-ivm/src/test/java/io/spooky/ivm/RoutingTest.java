@@ -77,6 +77,54 @@ class RoutingTest {
   }
 
   @Test
+  void distinctRangeViewsAreReachedByCategoryThenByRange() {
+    ViewRegistry reg = new ViewRegistry();
+    String q =
+        "SELECT * FROM product WHERE category = $c AND price >= $lo AND price < $hi"
+            + " ORDER BY price DESC LIMIT 3";
+    // 10 categories x 100 ranges of width 10 (one also with a decimal and a float bound).
+    for (int c = 0; c < 10; c++) {
+      for (int lo = 0; lo < 1000; lo += 10) {
+        Value from = lo == 500 ? Value.of(new java.math.BigDecimal("500.0")) : Value.of(lo);
+        Value to = lo == 510 ? Value.of(520.0) : Value.of(lo + 10);
+        reg.register("c" + c + "-" + lo, q, Map.of("c", Value.of("c" + c), "lo", from, "hi", to));
+      }
+    }
+    RecordId id = RecordId.of("product", 1);
+    long before = reg.evaluations();
+    List<ViewDelta> deltas = reg.apply(List.of(Change.create(id, product(id, "c4", 505))));
+    // Only c4's [500, 510) holds; routing may also hand it [510, 520) (superset), nothing else.
+    assertThat(reg.evaluations() - before).isBetween(1L, 2L);
+    assertThat(deltas).extracting(ViewDelta::viewId).containsExactly("c4-500");
+
+    before = reg.evaluations();
+    deltas = reg.apply(List.of(Change.update(id, product(id, "c4", 505), product(id, "c4", 515))));
+    assertThat(reg.evaluations() - before).isBetween(2L, 3L);
+    assertThat(deltas).extracting(ViewDelta::viewId).containsExactlyInAnyOrder("c4-500", "c4-510");
+    assertThat(reg.rows("c4-510")).containsExactly(product(id, "c4", 515));
+
+    // A price that is not a number lies in no numeric range.
+    before = reg.evaluations();
+    deltas =
+        reg.apply(
+            List.of(
+                Change.update(
+                    id,
+                    product(id, "c4", 515),
+                    Value.object(
+                        Map.of("id", id, "category", Value.of("c4"), "price", Value.of("x"))))));
+    assertThat(reg.evaluations() - before).isBetween(1L, 2L);
+    assertThat(deltas).extracting(ViewDelta::viewId).containsExactly("c4-510");
+    assertThat(reg.rows("c4-510")).isEmpty();
+
+    // Unregistering leaves the index consistent: the range is no longer reached.
+    reg.unregister("c4-510");
+    before = reg.evaluations();
+    reg.apply(List.of(Change.create(RecordId.of("product", 2), product(id, "c4", 512))));
+    assertThat(reg.evaluations() - before).isZero();
+  }
+
+  @Test
   void viewsReadingAnotherTableAreReachedThroughTheirReads() {
     ViewRegistry reg = new ViewRegistry();
     RecordId user = RecordId.of("user", 1);

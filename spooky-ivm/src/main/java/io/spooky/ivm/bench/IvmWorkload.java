@@ -18,11 +18,16 @@ import java.util.Random;
  * The standard IVM load generator: table {@code product {category, price, name}} with {@code
  * records} rows over {@code categories} categories, {@code views} views {@code SELECT * FROM
  * product WHERE category = $c ORDER BY price DESC LIMIT 10} spread over the categories, then {@code
- * changes} single-record UPDATEs that change the price and, one time in ten, the category. Each
- * change is one {@link ViewRegistry#apply} call, timed on its own after an unmeasured warm-up of
- * the same length (capped at 20,000) so that the figures describe the JIT-compiled engine.
+ * changes} single-record UPDATEs that change the price and, one time in ten, the category. With
+ * {@code --selective}, the views are instead {@code V} distinct selective ones, {@code SELECT *
+ * FROM product WHERE category = $c AND price >= $lo AND price < $hi ORDER BY price DESC LIMIT 10}
+ * whose ranges tile each category's prices, so that a change concerns about two views whatever
+ * {@code V} is: the per-change cost then shows what routing costs as {@code V} grows. Each change
+ * is one {@link ViewRegistry#apply} call, timed on its own after an unmeasured warm-up of the same
+ * length (capped at 20,000) so that the figures describe the JIT-compiled engine.
  *
- * <p>Prints one JSON line: {@code {"views":V,"records":N,"changes":C,"load_ms":…,"register_ms":…,
+ * <p>Prints one JSON line: {@code
+ * {"views":V,"selective":S,"records":N,"changes":C,"load_ms":…,"register_ms":…,
  * "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"heap_mb":…}}. Latencies are
  * wall-clock per {@code apply} call; {@code cpu_us} is the measuring thread's CPU time per change
  * (it includes generating the change), which stays meaningful on a machine shared with other load,
@@ -35,10 +40,11 @@ import java.util.Random;
  */
 public final class IvmWorkload {
   /** The workload's parameters. */
-  public record Options(int records, int categories, int views, int changes, long seed) {
+  public record Options(
+      int records, int categories, int views, int changes, long seed, boolean selective) {
     /**
-     * Parses {@code --records --categories --views --changes --seed}; defaults
-     * 10000/20/100/20000/1.
+     * Parses {@code --records --categories --views --changes --seed} and the flag {@code
+     * --selective}; defaults 10000/20/100/20000/1, not selective.
      */
     public static Options parse(String... args) {
       int records = 10_000;
@@ -46,7 +52,16 @@ public final class IvmWorkload {
       int views = 100;
       int changes = 20_000;
       long seed = 1;
-      for (int i = 0; i + 1 < args.length; i += 2) {
+      boolean selective = false;
+      for (int i = 0; i < args.length; i += 2) {
+        if (args[i].equals("--selective")) {
+          selective = true;
+          i--;
+          continue;
+        }
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("option " + args[i] + " needs a value");
+        }
         String v = args[i + 1];
         switch (args[i]) {
           case "--records" -> records = Integer.parseInt(v);
@@ -57,10 +72,11 @@ public final class IvmWorkload {
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      if (args.length % 2 != 0) {
-        throw new IllegalArgumentException("options come in pairs: --name value");
+      if (records < 1 || categories < 1 || views < 0 || changes < 1) {
+        throw new IllegalArgumentException(
+            "--records, --categories and --changes must be positive, --views not negative");
       }
-      return new Options(records, categories, views, changes, seed);
+      return new Options(records, categories, views, changes, seed, selective);
     }
   }
 
@@ -79,10 +95,11 @@ public final class IvmWorkload {
     public String toJson() {
       return String.format(
           Locale.ROOT,
-          "{\"views\":%d,\"records\":%d,\"changes\":%d,\"load_ms\":%d,\"register_ms\":%d,"
+          "{\"views\":%d,\"selective\":%b,\"records\":%d,\"changes\":%d,\"load_ms\":%d,\"register_ms\":%d,"
               + "\"p50_us\":%.2f,\"p99_us\":%.2f,\"mean_us\":%.2f,\"changes_per_s\":%.0f,"
               + "\"cpu_us\":%.2f,\"heap_mb\":%d}",
           options.views(),
+          options.selective(),
           options.records(),
           options.changes(),
           loadMs,
@@ -95,6 +112,9 @@ public final class IvmWorkload {
           heapMb);
     }
   }
+
+  /** Prices are drawn from [0, MAX_PRICE). */
+  private static final int MAX_PRICE = 100_000;
 
   private IvmWorkload() {}
 
@@ -116,20 +136,29 @@ public final class IvmWorkload {
                   Map.of(
                       "id", id,
                       "category", category(r.nextInt(o.categories())),
-                      "price", Value.of(r.nextInt(100_000)),
+                      "price", Value.of(r.nextInt(MAX_PRICE)),
                       "name", Value.of("product " + i)));
       load.add(Change.create(id, rows[i]));
     }
-    long t0 = System.nanoTime();
-    reg.apply(load);
-    long loadMs = (System.nanoTime() - t0) / 1_000_000;
-
-    t0 = System.nanoTime();
-    String surql = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 10";
-    for (int v = 0; v < o.views(); v++) {
-      reg.register("view-" + v, surql, Map.of("c", category(v % o.categories())));
+    long loadMs;
+    long registerMs;
+    if (o.selective()) {
+      // Registering scans the table once per view; the selective views are registered on the
+      // empty table, and the load is routed to them like any other change.
+      long t0 = System.nanoTime();
+      register(reg, o);
+      registerMs = (System.nanoTime() - t0) / 1_000_000;
+      t0 = System.nanoTime();
+      reg.apply(load);
+      loadMs = (System.nanoTime() - t0) / 1_000_000;
+    } else {
+      long t0 = System.nanoTime();
+      reg.apply(load);
+      loadMs = (System.nanoTime() - t0) / 1_000_000;
+      t0 = System.nanoTime();
+      register(reg, o);
+      registerMs = (System.nanoTime() - t0) / 1_000_000;
     }
-    long registerMs = (System.nanoTime() - t0) / 1_000_000;
 
     changes(reg, rows, r, o, Math.min(o.changes(), 20_000), null);
     long[] nanos = new long[o.changes()];
@@ -157,12 +186,36 @@ public final class IvmWorkload {
         heapMb);
   }
 
+  private static void register(ViewRegistry reg, Options o) {
+    if (o.selective()) {
+      String surql =
+          "SELECT * FROM product WHERE category = $c AND price >= $lo AND price < $hi"
+              + " ORDER BY price DESC LIMIT 10";
+      // Views per category, each over its own slice of the category's prices [0, MAX_PRICE).
+      int perCategory = Math.max(1, (o.views() + o.categories() - 1) / o.categories());
+      int width = Math.max(1, MAX_PRICE / perCategory);
+      for (int v = 0; v < o.views(); v++) {
+        int lo = (v / o.categories()) * width;
+        reg.register(
+            "view-" + v,
+            surql,
+            Map.of(
+                "c", category(v % o.categories()), "lo", Value.of(lo), "hi", Value.of(lo + width)));
+      }
+    } else {
+      String surql = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 10";
+      for (int v = 0; v < o.views(); v++) {
+        reg.register("view-" + v, surql, Map.of("c", category(v % o.categories())));
+      }
+    }
+  }
+
   private static void changes(
       ViewRegistry reg, ObjectValue[] rows, Random r, Options o, int n, long[] nanos) {
     for (int i = 0; i < n; i++) {
       int k = r.nextInt(rows.length);
       ObjectValue before = rows[k];
-      ObjectValue after = before.with("price", Value.of(r.nextInt(100_000)));
+      ObjectValue after = before.with("price", Value.of(r.nextInt(MAX_PRICE)));
       if (r.nextInt(10) == 0) {
         after = after.with("category", category(r.nextInt(o.categories())));
       }

@@ -66,7 +66,11 @@ public final class PlanCompiler {
     List<SortKey> order = new ArrayList<>();
     for (OrderKey k : s.order()) {
       List<PathPart> parts = k.path().parts();
-      order.add(new SortKey(row -> ExprEvaluator.path(row, parts, NO_LINKS), k.descending()));
+      order.add(
+          new SortKey(
+              row -> ExprEvaluator.path(row, parts, NO_LINKS),
+              k.descending(),
+              s.grouped() ? null : recordPath(s, k)));
     }
     long start = s.start() == null ? 0 : s.start();
     long limit = s.limit() == null ? -1 : s.limit();
@@ -118,6 +122,23 @@ public final class PlanCompiler {
         conjuncts,
         shareKey,
         sourceKey);
+  }
+
+  /**
+   * The source-record path SurrealDB sorts key {@code k} by, when it differs from reading the row:
+   * the path of a multi-part field-path projection producing {@code k} (see {@link SortKey}).
+   */
+  private static List<PathPart> recordPath(SelectStatement s, OrderKey k) {
+    Projection.Field producer = null;
+    for (Projection p : s.projections()) {
+      if (p instanceof Projection.Field f && f.outputPath().equals(k.path())) {
+        producer = f;
+      }
+    }
+    if (producer != null && producer.expr() instanceof Expr.FieldPath fp && fp.parts().size() > 1) {
+      return fp.parts();
+    }
+    return null;
   }
 
   private static RowEvaluator groupInputs(SelectStatement s, Map<String, Value> bound) {

@@ -1,0 +1,46 @@
+package io.spooky.cli;
+
+import io.spooky.ivm.bench.IvmWorkload;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code spooky bench ivm [options]}: runs the live query engine's standard workload ({@link
+ * IvmWorkload}) in this JVM and prints its one JSON line of figures to stdout.
+ */
+final class BenchCommand implements Command {
+  static final String USAGE =
+      """
+      Usage: spooky bench ivm [--records N] [--categories N] [--views N] [--changes N] [--seed N]
+                              [--selective]
+
+        --records     products loaded before the views are registered (default 10000)
+        --categories  distinct categories (default 20)
+        --views       live views registered (default 100)
+        --changes     single-record updates measured, after as many unmeasured (default 20000)
+        --seed        random seed (default 1)
+        --selective   distinct views "category = $c AND price >= $lo AND price < $hi" over narrow
+                      price ranges, instead of top-10 views shared by category
+
+      Prints {"views":…,"selective":…,"records":…,"changes":…,"load_ms":…,"register_ms":…,
+      "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"heap_mb":…}
+      """;
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || !args.getFirst().equals("ivm")) {
+      err.print(USAGE);
+      return 2;
+    }
+    IvmWorkload.Options options;
+    try {
+      options = IvmWorkload.Options.parse(args.subList(1, args.size()).toArray(String[]::new));
+    } catch (IllegalArgumentException e) {
+      err.println("spooky bench: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    out.println(IvmWorkload.run(options).toJson());
+    return 0;
+  }
+}
