@@ -204,6 +204,7 @@ public final class SonarServer implements AutoCloseable {
         c + "/file",
         ctx -> json(ctx, Wire.record(files.upload(ctx, collection(ctx)))));
     route(HandlerType.GET, c + "/file/{id}", ctx -> files.download(ctx, collection(ctx)));
+    route(HandlerType.GET, c + "/blobs", this::blobFeeds);
     route(HandlerType.POST, c + "/reindex", this::reindex);
     route(HandlerType.GET, c + "/sync", this::sync);
     route(HandlerType.GET, c + "/events", this::events);
@@ -515,7 +516,7 @@ public final class SonarServer implements AutoCloseable {
   private void blocks(Context ctx) {
     Collection c = collection(ctx);
     FeedKey key = FeedKey.parse(ctx.pathParam("key"));
-    if (!c.feeds().contains(key)) {
+    if (!c.feeds().contains(key) && !c.blobFeeds().contains(key)) {
       throw new ApiException(404, "feed " + key + " is not in collection " + c.name());
     }
     Sonar n = node(ctx.pathParam("workspace"));
@@ -526,6 +527,15 @@ public final class SonarServer implements AutoCloseable {
       to = Math.min(to, longParam(toParam, "to"));
     }
     json(ctx, BlockJson.encode(key, n.feeds().length(key), n.feeds().blocks(key, from, to)));
+  }
+
+  /** {@code {feeds: [key…]}}: the blob feeds that the collection's file records reference. */
+  private void blobFeeds(Context ctx) {
+    ArrayNode keys = JSON.createArrayNode();
+    collection(ctx).blobFeeds().forEach(k -> keys.add(k.hex()));
+    ObjectNode out = obj();
+    out.set("feeds", keys);
+    json(ctx, out);
   }
 
   private void replicate(Context ctx) {

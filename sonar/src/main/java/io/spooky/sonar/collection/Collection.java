@@ -200,6 +200,30 @@ public final class Collection {
     return out;
   }
 
+  /**
+   * Keys of the blob feeds that the collection's current {@code sonar/file} records reference (this
+   * node's own and replicated ones), for replication: they are not members, so {@link #feeds()}
+   * does not list them. Costs a read of every file record.
+   */
+  public List<FeedKey> blobFeeds() {
+    runners.get(RecordsView.NAME).catchUp(indexer.head());
+    java.util.TreeSet<FeedKey> out = new java.util.TreeSet<>();
+    for (String[] slot : records.byType("sonar/file", 1)) {
+      for (Heads.Head h : records.heads(slot[0], slot[1])) {
+        RecordVersion v = h.deleted() ? null : load(h.lseq());
+        String k = v == null ? null : v.record().value().at("/blob/feed").asText(null);
+        if (k != null) {
+          try {
+            out.add(FeedKey.parse(k));
+          } catch (RuntimeException e) {
+            LOG.warn("event=file_blob_key_invalid collection={} address={}", name, v.address());
+          }
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
   /** The local log of this collection. */
   public Indexer indexer() {
     return indexer;
