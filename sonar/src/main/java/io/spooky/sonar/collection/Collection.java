@@ -68,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * Views are updated in the background; a query with {@code sync} (or {@link #sync()}) waits for
  * them.
  *
+ * <p>Files ({@link #putFile}, {@link #openFile}) keep their bytes in the collection's blob feed,
+ * which is not a member of the log; only their {@code sonar/file} records are indexed.
+ *
  * <p>Thread-safe: writes from any thread are serialized by the node's write lock; queries run
  * concurrently. A collection is closed by its {@link Sonar}.
  */
