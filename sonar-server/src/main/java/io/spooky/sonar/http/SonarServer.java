@@ -12,6 +12,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.spooky.sonar.SonarException;
 import io.spooky.sonar.collection.Collection;
+import io.spooky.sonar.collection.FileUnavailableException;
 import io.spooky.sonar.collection.PutRequest;
 import io.spooky.sonar.collection.Sonar;
 import io.spooky.sonar.collection.SonarOptions;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * The Sonar HTTP API: the routes and JSON shapes of Sonar 0.6 under {@code /api/v1/:workspace} (and
  * {@code /api/:workspace}), plus block serving for replication. Each workspace is one Sonar node
  * stored in {@code <data>/<workspace>}, opened on first use. Errors answer {@code {error}} with 400
- * (bad input), 401 (authentication), 404 (unknown resource), 413 (body too large).
+ * (bad input), 401 (authentication), 404 (unknown resource), 413 (body too large), 416 (file range
+ * not satisfiable), 409 (file whose blocks are not on this node yet).
  *
  * <pre>{@code
  * try (SonarServer s = SonarServer.start(new SonarServer.Config("127.0.0.1", 0, dir, false, null))) {
@@ -66,7 +68,8 @@ public final class SonarServer implements AutoCloseable {
   /**
    * Server settings. {@code port} 0 picks a free port. With {@code authentication}, {@code
    * accessCode} is the root access code ({@code POST /:ws/login}); null generates one (logged at
-   * start, see {@link #accessCode()}). {@code maxBodyBytes} bounds request bodies.
+   * start, see {@link #accessCode()}). {@code maxBodyBytes} bounds request bodies except file
+   * uploads, which {@code maxFileBytes} bounds (they are streamed, never held in memory).
    */
   public record Config(
       String host,
@@ -74,9 +77,22 @@ public final class SonarServer implements AutoCloseable {
       Path dataDir,
       boolean authentication,
       String accessCode,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      long maxFileBytes) {
+    /** Default limits: 64 MiB bodies, 4 GiB files. */
     public Config(String host, int port, Path dataDir, boolean authentication, String accessCode) {
       this(host, port, dataDir, authentication, accessCode, 64L << 20);
+    }
+
+    /** Files limited to 4 GiB. */
+    public Config(
+        String host,
+        int port,
+        Path dataDir,
+        boolean authentication,
+        String accessCode,
+        long maxBodyBytes) {
+      this(host, port, dataDir, authentication, accessCode, maxBodyBytes, 4L << 30);
     }
   }
 
@@ -85,6 +101,7 @@ public final class SonarServer implements AutoCloseable {
   private final String accessCode;
   private final Map<String, Sonar> nodes = new ConcurrentHashMap<>();
   private final Javalin app;
+  private final FileRoutes files;
   private volatile boolean closing;
 
   private SonarServer(Config config) {
@@ -93,6 +110,7 @@ public final class SonarServer implements AutoCloseable {
         config.accessCode() != null
             ? config.accessCode()
             : java.util.HexFormat.of().formatHex(randomBytes());
+    this.files = new FileRoutes(config.maxFileBytes());
     this.auth = new Auth(accessCode, Duration.ofDays(30), Clock.systemUTC());
     this.app =
         Javalin.create(
@@ -181,6 +199,12 @@ public final class SonarServer implements AutoCloseable {
     route(HandlerType.PUT, c + "/subscription/{name}", this::subscriptionInfo);
     route(HandlerType.GET, c + "/subscription/{name}", this::pull);
     route(HandlerType.POST, c + "/subscription/{name}/{cursor}", this::ack);
+    route(
+        HandlerType.POST,
+        c + "/file",
+        ctx -> json(ctx, Wire.record(files.upload(ctx, collection(ctx)))));
+    route(HandlerType.GET, c + "/file/{id}", ctx -> files.download(ctx, collection(ctx)));
+    route(HandlerType.GET, c + "/blobs", this::blobFeeds);
     route(HandlerType.POST, c + "/reindex", this::reindex);
     route(HandlerType.GET, c + "/sync", this::sync);
     route(HandlerType.GET, c + "/events", this::events);
@@ -237,6 +261,9 @@ public final class SonarServer implements AutoCloseable {
     }
     if (e instanceof ReplicationException r) {
       return r.rejected() ? 422 : 502;
+    }
+    if (e instanceof FileUnavailableException) {
+      return 409;
     }
     if (e instanceof UnknownRecordException || e instanceof UnknownTypeException) {
       return 404;
@@ -489,7 +516,7 @@ public final class SonarServer implements AutoCloseable {
   private void blocks(Context ctx) {
     Collection c = collection(ctx);
     FeedKey key = FeedKey.parse(ctx.pathParam("key"));
-    if (!c.feeds().contains(key)) {
+    if (!c.feeds().contains(key) && !c.blobFeeds().contains(key)) {
       throw new ApiException(404, "feed " + key + " is not in collection " + c.name());
     }
     Sonar n = node(ctx.pathParam("workspace"));
@@ -500,6 +527,15 @@ public final class SonarServer implements AutoCloseable {
       to = Math.min(to, longParam(toParam, "to"));
     }
     json(ctx, BlockJson.encode(key, n.feeds().length(key), n.feeds().blocks(key, from, to)));
+  }
+
+  /** {@code {feeds: [key…]}}: the blob feeds that the collection's file records reference. */
+  private void blobFeeds(Context ctx) {
+    ArrayNode keys = JSON.createArrayNode();
+    collection(ctx).blobFeeds().forEach(k -> keys.add(k.hex()));
+    ObjectNode out = obj();
+    out.set("feeds", keys);
+    json(ctx, out);
   }
 
   private void replicate(Context ctx) {

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * Pulls a collection's feeds from one peer over HTTP: reads the peer's collection status for its
  * member feeds, fetches every block this node lacks ({@code GET <collection>/feed/:key/blocks?from=
  * <local length>}) and ingests them through {@link Sonar#ingest}, which verifies the signatures and
- * writes nothing on failure. Repeats until a round brings nothing new, so feeds that join the
- * collection through pulled {@code sonar/feed} records are pulled in the same call.
+ * writes nothing on failure. Blob feeds (file contents) listed by {@code GET <collection>/blobs}
+ * are pulled the same way; they are stored but not indexed. Repeats until a round brings nothing
+ * new, so feeds that join the collection through pulled {@code sonar/feed} records are pulled in
+ * the same call.
  *
  * <p>{@code collectionUrl} is the peer's collection resource, e.g. {@code
  * http://127.0.0.1:9191/api/v1/default/collection/notes}. Not thread-safe: one pull at a time.
@@ -36,6 +38,11 @@ public final class Replicator {
   public interface BlockSource {
     /** Keys of the peer's member feeds of the collection. */
     List<FeedKey> feeds();
+
+    /** Keys of the blob feeds the peer's file records reference; none for peers without files. */
+    default List<FeedKey> blobFeeds() {
+      return List.of();
+    }
 
     /**
      * The peer's blocks of {@code key} from {@code from} on (a prefix ending at a signed block).
@@ -68,6 +75,7 @@ public final class Replicator {
     while (true) {
       TreeSet<FeedKey> keys = new TreeSet<>(source.feeds());
       keys.addAll(collection.feeds());
+      keys.addAll(source.blobFeeds());
       long round = 0;
       for (FeedKey k : keys) {
         round += pullFeed(k);
@@ -123,6 +131,15 @@ public final class Replicator {
       List<FeedKey> out = new java.util.ArrayList<>();
       for (JsonNode f : status.path("feeds")) {
         out.add(FeedKey.parse(f.path("key").asText()));
+      }
+      return out;
+    }
+
+    @Override
+    public List<FeedKey> blobFeeds() {
+      List<FeedKey> out = new java.util.ArrayList<>();
+      for (JsonNode f : get(collectionUrl + "/blobs").path("feeds")) {
+        out.add(FeedKey.parse(f.asText()));
       }
       return out;
     }

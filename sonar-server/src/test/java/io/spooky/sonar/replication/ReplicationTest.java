@@ -195,4 +195,39 @@ class ReplicationTest {
     assertThat(body.get("length").asLong()).isEqualTo(6);
     assertThat(ca.get("/collection/c/feed/" + root + "/blocks?from=6").get("blocks")).isEmpty();
   }
+
+  @Test
+  void fileUploadedOnADownloadsOnB() throws Exception {
+    byte[] content = new byte[150_000];
+    new java.util.Random(7).nextBytes(content);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<byte[]> up =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(a.baseUri() + "/default/collection/c/file"))
+                .header("Content-Type", "application/pdf")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(up.statusCode()).isEqualTo(200);
+    JsonNode rec = JSON.readTree(up.body());
+    String blobKey = rec.at("/value/blob/feed").asText();
+    assertThat(ca.get("/collection/c/blobs").get("feeds").get(0).asText()).isEqualTo(blobKey);
+
+    // Header, three 64 KiB chunks and the record's block arrive on B.
+    assertThat(pull(cb, a)).isEqualTo(5);
+    java.net.http.HttpResponse<byte[]> down =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(
+                        b.baseUri() + "/default/collection/c/file/" + rec.get("id").asText()))
+                .header("Range", "bytes=70000-")
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(down.statusCode()).isEqualTo(206);
+    assertThat(down.headers().firstValue("Content-Type")).hasValue("application/pdf");
+    assertThat(down.body()).isEqualTo(java.util.Arrays.copyOfRange(content, 70_000, 150_000));
+    // B lists the replicated blob feed too, so a third node could pull it from B.
+    assertThat(cb.get("/collection/c/blobs").get("feeds").get(0).asText()).isEqualTo(blobKey);
+  }
 }

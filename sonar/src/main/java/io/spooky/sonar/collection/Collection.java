@@ -23,10 +23,17 @@ import io.spooky.sonar.view.View;
 import io.spooky.sonar.view.ViewContext;
 import io.spooky.sonar.view.ViewFactory;
 import io.spooky.sonar.view.ViewStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +42,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * Views are updated in the background; a query with {@code sync} (or {@link #sync()}) waits for
  * them.
  *
+ * <p>Files ({@link #putFile}, {@link #openFile}) keep their bytes in the collection's blob feed,
+ * which is not a member of the log; only their {@code sonar/file} records are indexed.
+ *
  * <p>Thread-safe: writes from any thread are serialized by the node's write lock; queries run
  * concurrently. A collection is closed by its {@link Sonar}.
  */
@@ -69,6 +80,12 @@ public final class Collection {
   private static final char[] ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
   private static final int GROUP_LIMIT = 20_000;
   private static final int RECENT = 1 << 13;
+
+  /** Bytes per blob block; the last block of a file may be shorter. */
+  static final int CHUNK_SIZE = 64 * 1024;
+
+  /** Blob blocks per append (one signature and one sync per 1 MiB). */
+  private static final int CHUNKS_PER_APPEND = 16;
 
   private final Sonar node;
   private final String name;
@@ -94,6 +111,9 @@ public final class Collection {
   // for their batch to be committed, or for the leadership to be free.
   private final Object group = new Object();
   private boolean leading;
+  // Held for a whole upload so that each file's chunks are contiguous in the blob feed.
+  private final ReentrantLock files = new ReentrantLock();
+  private volatile FeedKeyPair blobs;
   // Recently decoded records by lseq, shared by the views that read the same log range. Only
   // views read from it; callers get freshly decoded records they may modify.
   private final AtomicReferenceArray<RecordVersion> recent = new AtomicReferenceArray<>(RECENT);
@@ -181,6 +201,30 @@ public final class Collection {
     }
     out.sort(null);
     return out;
+  }
+
+  /**
+   * Keys of the blob feeds that the collection's current {@code sonar/file} records reference (this
+   * node's own and replicated ones), for replication: they are not members, so {@link #feeds()}
+   * does not list them. Costs a read of every file record.
+   */
+  public List<FeedKey> blobFeeds() {
+    runners.get(RecordsView.NAME).catchUp(indexer.head());
+    java.util.TreeSet<FeedKey> out = new java.util.TreeSet<>();
+    for (String[] slot : records.byType("sonar/file", 1)) {
+      for (Heads.Head h : records.heads(slot[0], slot[1])) {
+        RecordVersion v = h.deleted() ? null : load(h.lseq());
+        String k = v == null ? null : v.record().value().at("/blob/feed").asText(null);
+        if (k != null) {
+          try {
+            out.add(FeedKey.parse(k));
+          } catch (RuntimeException e) {
+            LOG.warn("event=file_blob_key_invalid collection={} address={}", name, v.address());
+          }
+        }
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   /** The local log of this collection. */
@@ -439,6 +483,119 @@ public final class Collection {
       c[i] = ID_ALPHABET[RANDOM.nextInt(ID_ALPHABET.length)];
     }
     return new String(c);
+  }
+
+  // ---------------------------------------------------------------- files
+
+  /**
+   * Stores a file: streams {@code content} into the collection's blob feed in chunks of 64 KiB
+   * (hashing with SHA-256 as it goes, holding at most 1 MiB), then writes a {@code sonar/file}
+   * record {@code {filename, contentType, contentLength, contentHash, blob: {feed, from, to,
+   * chunkSize}, metadata}} that references blocks {@code [from, to)} of the blob feed. Uploads to
+   * one collection are serialized. If reading {@code content} fails, the chunks already appended
+   * stay in the blob feed unreferenced and no record is written. Does not close {@code content}.
+   *
+   * @throws UncheckedIOException if reading {@code content} fails
+   */
+  public RecordVersion putFile(InputStream content, FileMeta meta) {
+    ensureOpen();
+    if (meta.metadata() != null && !meta.metadata().isObject()) {
+      throw new InvalidValueException("file metadata must be a JSON object");
+    }
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+    files.lock();
+    try {
+      FeedKeyPair feed = blobFeed();
+      long from = node.feeds().length(feed.key());
+      long length = 0;
+      List<byte[]> pending = new ArrayList<>(CHUNKS_PER_APPEND);
+      while (true) {
+        byte[] chunk = content.readNBytes(CHUNK_SIZE);
+        if (chunk.length > 0) {
+          sha.update(chunk);
+          length += chunk.length;
+          pending.add(chunk);
+        }
+        boolean last = chunk.length < CHUNK_SIZE;
+        if (pending.size() == CHUNKS_PER_APPEND || (last && !pending.isEmpty())) {
+          appendChunks(feed, pending);
+          pending = new ArrayList<>(CHUNKS_PER_APPEND);
+        }
+        if (last) {
+          break;
+        }
+      }
+      long to = node.feeds().length(feed.key());
+      ObjectNode v = JsonNodeFactory.instance.objectNode();
+      if (meta.filename() != null) {
+        v.put("filename", meta.filename());
+      }
+      v.put(
+          "contentType",
+          meta.contentType() == null ? FileMeta.DEFAULT_CONTENT_TYPE : meta.contentType());
+      v.put("contentLength", length);
+      v.put("contentHash", HexFormat.of().formatHex(sha.digest()));
+      v.putObject("blob")
+          .put("feed", feed.key().hex())
+          .put("from", from)
+          .put("to", to)
+          .put("chunkSize", CHUNK_SIZE);
+      if (meta.metadata() != null) {
+        v.set("metadata", meta.metadata());
+      }
+      RecordVersion rec = put(Schema.FILE, null, v);
+      LOG.info(
+          "event=file_stored collection={} id={} bytes={} blocks={}",
+          name,
+          rec.record().id(),
+          length,
+          to - from);
+      return rec;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the content of a file failed", e);
+    } finally {
+      files.unlock();
+    }
+  }
+
+  private void appendChunks(FeedKeyPair feed, List<byte[]> chunks) {
+    node.writeLock().lock();
+    try {
+      ensureOpen();
+      node.appendBlobs(feed, chunks);
+    } finally {
+      node.writeLock().unlock();
+    }
+  }
+
+  private FeedKeyPair blobFeed() {
+    FeedKeyPair b = blobs;
+    if (b == null) {
+      b = node.blobFeed(this);
+      blobs = b;
+    }
+    return b;
+  }
+
+  /**
+   * The file stored as {@code sonar/file} record {@code id} (the latest head if writers diverged).
+   *
+   * @throws UnknownRecordException if there is no such file
+   * @throws FileUnavailableException if its blocks are not on this node
+   */
+  public FileHandle openFile(String fileId) {
+    RecordVersion v =
+        get(Schema.FILE, fileId).stream()
+            .max(
+                Comparator.comparingLong((RecordVersion r) -> r.record().timestamp())
+                    .thenComparing(RecordVersion::address))
+            .orElseThrow(() -> new UnknownRecordException("no file '" + fileId + "'"));
+    return new FileHandle(v, node.feeds());
   }
 
   // ---------------------------------------------------------------- reads

@@ -232,6 +232,50 @@ public final class Sonar implements AutoCloseable {
     return commit(b -> feeds.append(writer, payloads, b), List.copyOf(open.values())).from();
   }
 
+  /**
+   * The blob feed of a collection, created on first use: a feed of this node whose header is
+   * {@value FeedHeader#BLOBS} and whose blocks are raw file chunks. It is never a member of the
+   * collection, so no log indexes its blocks. Its key pair is kept in the collection descriptor.
+   */
+  FeedKeyPair blobFeed(Collection c) {
+    writeLock.lock();
+    try {
+      byte[] descKey = Keys.concat(new byte[] {'C'}, Keys.str(c.name()));
+      ObjectNode d = (ObjectNode) JSON.readTree(store.get(Family.META, descKey));
+      if (d.has("blobs")) {
+        return FeedKeyPair.of(
+            FeedKey.parse(d.get("blobs").asText()),
+            Base64.getDecoder().decode(d.get("blobSecret").asText()));
+      }
+      FeedKeyPair pair = FeedKeyPair.generate();
+      feeds.intern(pair.key());
+      d.put("blobs", pair.key().hex());
+      d.put("blobSecret", Base64.getEncoder().encodeToString(pair.secretPkcs8()));
+      byte[] header =
+          RecordCodec.encode(
+              new FeedHeader(
+                  FeedHeader.BLOBS, JSON.createObjectNode().put("collection", c.name())));
+      byte[] desc = JSON.writeValueAsBytes(d);
+      commit(
+          b -> {
+            b.put(Family.META, descKey, desc);
+            return feeds.append(pair, List.of(header), b);
+          },
+          List.of());
+      LOG.info("event=blob_feed_created collection={} key={}", c.name(), pair.key());
+      return pair;
+    } catch (IOException e) {
+      throw new SonarException("collection descriptor of " + c.name() + " does not parse", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Appends raw chunks to a blob feed (no log entries); returns the seq of the first one. */
+  long appendBlobs(FeedKeyPair blobs, List<byte[]> chunks) {
+    return commit(b -> feeds.append(blobs, chunks, b), List.of()).from();
+  }
+
   /** Indexes blocks stored before the collection's log knew them (a crash, a closed collection). */
   void reconcile(Collection c) {
     writeLock.lock();

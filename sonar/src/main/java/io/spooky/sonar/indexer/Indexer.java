@@ -2,6 +2,9 @@ package io.spooky.sonar.indexer;
 
 import io.spooky.sonar.feed.FeedKey;
 import io.spooky.sonar.feed.FeedStore;
+import io.spooky.sonar.record.FeedHeader;
+import io.spooky.sonar.record.MalformedBlockException;
+import io.spooky.sonar.record.RecordCodec;
 import io.spooky.sonar.store.Keys;
 import io.spooky.sonar.store.Store;
 import io.spooky.sonar.store.Store.Family;
@@ -107,14 +110,15 @@ public final class Indexer {
 
   /**
    * Adds the member feed's blocks from its indexed length up to {@code feedLength} to the log. Does
-   * nothing for non-members.
+   * nothing for non-members and for blob feeds (header {@value FeedHeader#BLOBS}), whose blocks are
+   * file chunks, not records, even if a {@code sonar/feed} record named one.
    */
   public void stage(int feedId, long feedLength, Store.Batch batch) {
     if (!isMember(feedId)) {
       return;
     }
     long from = indexedLength(feedId);
-    if (feedLength <= from) {
+    if (feedLength <= from || (from == 0 && isBlobFeed(feedId))) {
       return;
     }
     byte[] fid = Keys.u32(feedId);
@@ -131,12 +135,25 @@ public final class Indexer {
     batch.put(Family.LOG, key('H'), Keys.u64(lseq));
   }
 
+  private boolean isBlobFeed(int feedId) {
+    byte[] header = feeds.data(feedId, 0);
+    if (header == null) {
+      return false;
+    }
+    try {
+      return FeedHeader.BLOBS.equals(RecordCodec.decodeHeader(header).type());
+    } catch (MalformedBlockException e) {
+      return false;
+    }
+  }
+
   /** Feeds whose stored blocks are not all in the log yet, with their stored length. */
   public Map<Integer, Long> missing() {
     Map<Integer, Long> out = new HashMap<>();
     for (int id : members) {
       long len = feeds.length(id);
-      if (len > indexedLength(id)) {
+      long indexed = indexedLength(id);
+      if (len > indexed && !(indexed == 0 && isBlobFeed(id))) {
         out.put(id, len);
       }
     }

@@ -30,6 +30,9 @@ public final class Schema {
   /** The type of records that add a feed to a collection. */
   public static final String FEED = "sonar/feed@1";
 
+  /** The type of records that describe a file whose bytes are in a blob feed. */
+  public static final String FILE = "sonar/file@1";
+
   private record Entry(TypeSpec spec, long definedAt) {}
 
   private final String defaultNamespace;
@@ -70,6 +73,19 @@ public final class Schema {
                         "key": {"type": "string", "index": {"basic": true}},
                         "type": {"type": "string"}, "alias": {"type": "string"},
                         "description": {"type": "string"}}}"""),
+                  "sonar"),
+              0);
+      s =
+          s.with(
+              TypeSpec.fromJson(
+                  m.readTree(
+                      """
+                      {"namespace": "sonar", "name": "file", "version": 1,
+                       "title": "File", "fields": {
+                        "filename": {"type": "string"}, "contentType": {"type": "string"},
+                        "contentLength": {"type": "integer"},
+                        "contentHash": {"type": "string", "index": {"basic": true}},
+                        "blob": {"type": "object"}, "metadata": {"type": "object"}}}"""),
                   "sonar"),
               0);
     } catch (java.io.IOException e) {
