@@ -2,19 +2,32 @@ package io.spooky.cli;
 
 import io.spooky.devdb.DevDbException;
 import io.spooky.devdb.DevDbProcess;
+import io.spooky.service.ConfigSource;
+import io.spooky.ssp.SspConfig;
+import io.spooky.ssp.SspServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code spooky dev}: starts the dev SurrealDB (the genuine engine behind SurrealDB's WebSocket
- * RPC, see {@code devdb/}), prints how to connect, and stays up until SIGINT or SIGTERM, when the
- * child is stopped (SIGTERM, then a kill after 5 s) before the JVM exits.
+ * RPC, see {@code devdb/}) and one SSP wired to it (namespace {@code spooky}, database {@code dev},
+ * listening on {@code LISTEN_ADDR} or 127.0.0.1:8667), prints what to do next, and stays up until
+ * SIGINT or SIGTERM, when the SSP and then the child are stopped (SIGTERM, then a kill after 5 s)
+ * before the JVM exits. {@code spooky devdb} (when the launcher is bypassed) is the same without
+ * the SSP.
  */
 final class DevCommand implements Command {
+  private final boolean withSsp;
+
+  DevCommand(boolean withSsp) {
+    this.withSsp = withSsp;
+  }
+
   static final String USAGE =
       """
       Usage: spooky dev [--bind HOST:PORT] [--storage memory|PATH] [--user NAME] [--pass PASSWORD]
@@ -112,15 +125,33 @@ final class DevCommand implements Command {
       err.println("spooky dev: " + e.getMessage());
       return 1;
     }
+    SspServer ssp = null;
+    if (withSsp) {
+      try {
+        ssp = SspServer.start(sspConfig(db));
+      } catch (RuntimeException e) {
+        err.println("spooky dev: cannot start the SSP: " + e.getMessage());
+        db.close();
+        return 1;
+      }
+    }
+    SspServer startedSsp = ssp;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (startedSsp != null) {
+                    err.println("spooky dev: stopping the SSP");
+                    startedSsp.close();
+                  }
                   err.println("spooky dev: stopping the dev SurrealDB");
                   db.close();
                 },
                 "spooky-dev-shutdown"));
     out.print(banner(db, options));
+    if (startedSsp != null) {
+      out.print(sspBanner(startedSsp));
+    }
     out.flush();
     // The child exits 0 only when signalled (Ctrl-C reaches the whole process group).
     int exit = db.waitFor();
@@ -165,6 +196,41 @@ final class DevCommand implements Command {
             db.rpcUrl(),
             user,
             pass);
+  }
+
+  /** The SSP of {@code spooky dev}: the dev database unless the environment says otherwise. */
+  static SspConfig sspConfig(DevDbProcess db) {
+    Map<String, String> defaults =
+        Map.of(
+            "surrealdb.addr",
+            db.rpcUrl().toString(),
+            "surrealdb.user",
+            db.username(),
+            "surrealdb.pass",
+            db.password(),
+            "surrealdb.ns",
+            "spooky",
+            "surrealdb.db",
+            "dev",
+            "listen_addr",
+            "127.0.0.1:8667");
+    return SspConfig.from(ConfigSource.of(defaults, System.getenv()));
+  }
+
+  static String sspBanner(SspServer ssp) {
+    String base = "http://127.0.0.1:" + ssp.port();
+    return """
+          SSP        %s   (/health, /info, /metrics; no secret in dev)
+
+        Next: create data in namespace "spooky", database "dev", then register a live view:
+
+          curl -s %s/view/register -H 'Content-Type: application/json' \\
+            -d '{"id":"v1","surql":"SELECT * FROM todo WHERE done = false"}'
+          curl -s %s/views/v1
+          websocat %s/views/v1/stream   # snapshot, then deltas with root hashes
+
+        """
+        .formatted(base, base, base, base.replace("http://", "ws://"));
   }
 
   private static boolean portFree(String host, int port) {

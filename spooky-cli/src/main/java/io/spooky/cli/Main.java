@@ -18,7 +18,8 @@ public final class Main {
 
   /** The subcommands by name; {@code devdb} reaches here only when the launcher is bypassed. */
   static Map<String, Command> commands() {
-    Command dev = new DevCommand();
+    Command dev = new DevCommand(true);
+    Command devdb = new DevCommand(false);
     Command version =
         (args, out, err) -> {
           out.println("spooky " + version());
@@ -32,11 +33,13 @@ public final class Main {
         "dev",
         dev,
         "devdb",
-        dev,
+        devdb,
         "sonar",
         sonar,
         "scheduler",
         scheduler,
+        "ssp",
+        new SspCommand(),
         "version",
         version,
         "--version",
@@ -76,6 +79,8 @@ public final class Main {
                      [--disable-authentication]; or collection|db|search as a client
                      ('spooky sonar help')
           scheduler  run the Scheduler (WAL, snapshot replica, SSP pool); see 'spooky scheduler --help'
+          ssp        start the sidecar (SSP); configured by SURREALDB_ADDR, LISTEN_ADDR, ... or
+                     spooky.yml (see README, "Sidecar (SSP)")
           test       run every test of every module (launcher only)
           version    print the version
         """;

@@ -1,0 +1,38 @@
+package io.spooky.cli;
+
+import io.spooky.ssp.SspMain;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code spooky ssp}: runs the sidecar until SIGINT/SIGTERM. It takes no flags: every setting comes
+ * from the environment or {@code spooky.yml} ({@link io.spooky.ssp.SspConfig}).
+ */
+final class SspCommand implements Command {
+  static final String USAGE =
+      """
+      Usage: spooky ssp
+
+        Configured by the environment (winning) or spooky.yml ($SPOOKY_CONFIG or ./spooky.yml):
+          SURREALDB_ADDR  surrealdb.addr   ws://127.0.0.1:8000
+          SURREALDB_USER  surrealdb.user   root      SURREALDB_PASS  surrealdb.pass  root
+          SURREALDB_NS    surrealdb.ns     spooky    SURREALDB_DB    surrealdb.db    spooky
+          LISTEN_ADDR     listen_addr      0.0.0.0:8667
+          SPOOKY_SECRET   spooky.secret    (unset: no authentication)
+          SSP_TABLES      ssp.tables       (unset: every table found at start)
+      """;
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(USAGE);
+      return 0;
+    }
+    if (!args.isEmpty()) {
+      err.println("spooky ssp: unexpected argument '" + args.getFirst() + "'");
+      err.print(USAGE);
+      return 2;
+    }
+    return SspMain.run();
+  }
+}
