@@ -34,6 +34,7 @@ public final class SchedulerLink implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final long BACKOFF_MIN_MS = 100;
   private static final long BACKOFF_MAX_MS = 5_000;
+  private static final long TICK_MS = 20;
 
   private final SchedulerLinkConfig config;
   private final URI self;
@@ -137,14 +138,21 @@ public final class SchedulerLink implements AutoCloseable {
     return new ProxyReader.Page(seq.value(), rows.items());
   }
 
+  /**
+   * Heartbeats every {@code heartbeat_interval_ms}, the first right after a registration; ticks are
+   * short so that a registration's interval takes effect at once.
+   */
   private void beat() {
+    long lastBeat = 0;
     while (!closed) {
-      if (!sleep(heartbeatMs)) {
+      if (!sleep(TICK_MS)) {
         return;
       }
-      if (!registered) {
+      long now = System.nanoTime();
+      if (!registered || now - lastBeat < TimeUnit.MILLISECONDS.toNanos(heartbeatMs)) {
         continue;
       }
+      lastBeat = now;
       ObjectValue body =
           object(
               Map.of(
