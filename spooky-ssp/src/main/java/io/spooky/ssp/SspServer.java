@@ -138,6 +138,11 @@ public final class SspServer implements AutoCloseable {
   /** The {@link ViewHost} as the scheduler link drives it. */
   private final class Scheduled implements LocalSsp {
     @Override
+    public void beginBootstrap() {
+      host.markBootstrapping();
+    }
+
+    @Override
     public void bootstrap(ProxyReader proxy, long snapshotSeq) {
       host.bootstrapThroughScheduler(proxy, snapshotSeq);
     }

@@ -255,6 +255,11 @@ final class ViewHost implements AutoCloseable {
    * the tables of registered views) through the scheduler's proxy, re-materializes the registered
    * views, and accepts scheduler events above {@code snapshotSeq}. No change capture runs.
    */
+  /** Scheduler mode: reports {@code bootstrapping} until the next bootstrap completes. */
+  void markBootstrapping() {
+    status = Status.BOOTSTRAPPING;
+  }
+
   void bootstrapThroughScheduler(ProxyReader source, long snapshotSeq) {
     status = Status.BOOTSTRAPPING;
     try {

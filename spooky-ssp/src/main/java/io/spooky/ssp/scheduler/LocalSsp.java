@@ -6,6 +6,13 @@ package io.spooky.ssp.scheduler;
  */
 public interface LocalSsp {
   /**
+   * Called before every registration: from now until {@link #bootstrap} returns, {@code GET
+   * /health} reports {@code bootstrapping} and {@code POST /ingest} is refused, so the scheduler
+   * cannot take the state of an earlier registration for a finished bootstrap.
+   */
+  void beginBootstrap();
+
+  /**
    * Drops every table row, loads the watched tables through {@code proxy} (the replica is frozen at
    * {@code snapshotSeq}), re-materializes the registered views, and from then on accepts scheduler
    * events with a seq above {@code snapshotSeq}. Blocks until done; throws on failure.

@@ -81,6 +81,7 @@ public final class SchedulerLink implements AutoCloseable {
     long backoff = BACKOFF_MIN_MS;
     while (!closed) {
       try {
+        ssp.beginBootstrap();
         long snapshotSeq = register();
         backoff = BACKOFF_MIN_MS;
         log.info("event=bootstrap_through_scheduler snapshot_seq={}", snapshotSeq);

@@ -62,10 +62,16 @@ class SchedulerLinkTest {
           reply(ex, 200, "{\"seq\":3,\"result\":[{\"id\":\"memo:1\",\"n\":1}]}");
         });
     server.start();
+    AtomicInteger begun = new AtomicInteger();
     List<Long> bootstraps = new CopyOnWriteArrayList<>();
     List<String> loadedIds = new CopyOnWriteArrayList<>();
     LocalSsp ssp =
         new LocalSsp() {
+          @Override
+          public void beginBootstrap() {
+            begun.incrementAndGet();
+          }
+
           @Override
           public void bootstrap(ProxyReader proxy, long snapshotSeq) {
             ProxyReader.Page page = proxy.query("SELECT * FROM memo");
@@ -88,6 +94,7 @@ class SchedulerLinkTest {
       await("two bootstraps and a heartbeat after them", () -> heartbeats.get() >= 2);
       assertThat(registerCalls.get()).isEqualTo(3);
       assertThat(bootstraps).containsExactly(20L, 30L);
+      assertThat(begun.get()).isEqualTo(3);
       assertThat(loadedIds).containsExactly("memo:1", "memo:1");
       assertThat(link.registered()).isTrue();
     } finally {

@@ -16,6 +16,8 @@ import io.spooky.ssp.SspServer;
 import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,20 +103,85 @@ class SchedulerModeTest {
 
             surreal.query("DELETE memo:7");
             surreal.query("UPDATE memo:2 SET n = 20");
-            awaitRows(surreal, first, "rows on " + holder + " equal SurrealDB's");
+            awaitRows(surreal, first, "q1", QUERY, "rows on " + holder + " equal SurrealDB's");
 
             first.close();
             await("q1 moved to " + otherId, () -> holderOf(sched, "q1").equals(otherId));
             surreal.query("CREATE memo:11 SET n = 11");
             surreal.query("DELETE memo:4");
-            awaitRows(surreal, other, "rows on " + otherId + " equal SurrealDB's");
+            awaitRows(surreal, other, "q1", QUERY, "rows on " + otherId + " equal SurrealDB's");
           }
         }
       }
     }
   }
 
+  @Test
+  void anSspForgottenByARestartedSchedulerReRegistersAndReBootstraps(DevSurrealEndpoint db)
+      throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    String query = "SELECT * FROM tally WHERE n >= 2 ORDER BY n, id";
+    SchedulerConfig config =
+        SchedulerConfig.defaults()
+            .withHost("127.0.0.1")
+            .withPort(port)
+            .withPaths(dir.resolve("replica2"), dir.resolve("wal2"))
+            .withTimings(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(100))
+            .withSecret(SECRET)
+            .withCapture(
+                db.rpcUrl(),
+                db.namespace(),
+                db.database(),
+                db.username(),
+                db.password(),
+                Set.of("tally"));
+    String sched = "http://127.0.0.1:" + port;
+    try (SurrealClient surreal = surreal(db)) {
+      surreal.query("DEFINE TABLE tally CHANGEFEED 1h INCLUDE ORIGINAL");
+      for (int i = 1; i <= 4; i++) {
+        surreal.query("CREATE tally:" + i + " SET n = " + i);
+      }
+      SspServer c;
+      try (Scheduler first = Scheduler.start(config)) {
+        c = ssp(db, sched, "ssp-c", "tally");
+        await("ssp-c ready", () -> state(sched, "ssp-c").equals("ready"));
+        HttpResponse<String> placed =
+            post(
+                sched + "/query/register",
+                "{\"query_id\":\"q2\",\"surql\":\"" + query + "\",\"client_id\":\"c1\"}");
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(200);
+        awaitRows(surreal, c, "q2", query, "q2 before the restart");
+      }
+      try (c) {
+        // Written while no scheduler runs: captured after the restart, loaded by the re-bootstrap.
+        surreal.query("UPDATE tally:1 SET n = 9");
+        surreal.query("DELETE tally:3");
+        try (Scheduler second = Scheduler.start(config)) {
+          await("ssp-c registered again and ready", () -> state(sched, "ssp-c").equals("ready"));
+          surreal.query("CREATE tally:5 SET n = 5");
+          awaitRows(surreal, c, "q2", query, "q2 re-materialized after the re-bootstrap");
+        }
+      }
+    }
+  }
+
+  private static SurrealClient surreal(DevSurrealEndpoint db) {
+    return SurrealClient.connect(
+        SurrealConfig.builder(db.rpcUrl())
+            .credentials(Credentials.root(db.username(), db.password()))
+            .namespace(db.namespace())
+            .database(db.database())
+            .build());
+  }
+
   private SspServer ssp(DevSurrealEndpoint db, String scheduler, String id) {
+    return ssp(db, scheduler, id, "memo");
+  }
+
+  private SspServer ssp(DevSurrealEndpoint db, String scheduler, String id, String table) {
     SspConfig config =
         new SspConfig(
             db.rpcUrl(),
@@ -124,7 +191,7 @@ class SchedulerModeTest {
             db.database(),
             "127.0.0.1:0",
             Optional.of(SECRET),
-            Set.of("memo"),
+            Set.of(table),
             Duration.ofMinutes(10),
             1 << 20,
             3,
@@ -139,9 +206,10 @@ class SchedulerModeTest {
   }
 
   /** Waits until the SSP's rows of q1 equal SurrealDB's result of the same query, in order. */
-  private void awaitRows(SurrealClient surreal, SspServer ssp, String what) {
+  private void awaitRows(
+      SurrealClient surreal, SspServer ssp, String viewId, String query, String what) {
     List<Value> expected = new ArrayList<>();
-    for (Value row : ((ArrayValue) surreal.queryValue(QUERY, Map.of())).items()) {
+    for (Value row : ((ArrayValue) surreal.queryValue(query, Map.of())).items()) {
       expected.add(project(SurrealJson.read(SurrealJson.write(row))));
     }
     assertThat(expected).isNotEmpty();
@@ -149,7 +217,7 @@ class SchedulerModeTest {
     await(
         what,
         () -> {
-          HttpResponse<String> r = get("http://127.0.0.1:" + ssp.port() + "/views/q1");
+          HttpResponse<String> r = get("http://127.0.0.1:" + ssp.port() + "/views/" + viewId);
           if (r.statusCode() != 200) {
             return false;
           }
