@@ -35,11 +35,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +189,7 @@ public final class SspServer implements AutoCloseable {
         .result(
             Messages.object(
                 g -> {
-                  g.writeStringField("status", st.name().toLowerCase(java.util.Locale.ROOT));
+                  g.writeStringField("status", st.name().toLowerCase(Locale.ROOT));
                   if (st == ViewHost.Status.FAILED) {
                     g.writeStringField("reason", host.failure());
                   }
@@ -200,8 +202,7 @@ public final class SspServer implements AutoCloseable {
             Messages.object(
                 g -> {
                   g.writeStringField("version", VERSION);
-                  g.writeStringField(
-                      "status", host.status().name().toLowerCase(java.util.Locale.ROOT));
+                  g.writeStringField("status", host.status().name().toLowerCase(Locale.ROOT));
                   g.writeNumberField("views", host.viewCount());
                   g.writeArrayFieldStart("tables");
                   for (String t : host.tables().stream().sorted().toList()) {
@@ -219,7 +220,7 @@ public final class SspServer implements AutoCloseable {
           503,
           "not-ready",
           "Not ready",
-          "the SSP is " + host.status().name().toLowerCase(java.util.Locale.ROOT));
+          "the SSP is " + host.status().name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -419,6 +420,8 @@ public final class SspServer implements AutoCloseable {
             ctx.closeSession(4404, "no view '" + id + "'");
             return;
           }
+          // Jetty closes idle WebSockets; a quiet view must not lose its clients.
+          ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
           ViewStream s = new ViewStream(ctx, id, host, config.streamQueue());
           streams.put(ctx.sessionId(), s);
           try {
@@ -435,6 +438,7 @@ public final class SspServer implements AutoCloseable {
         });
     ws.onClose(
         ctx -> {
+          ctx.disableAutomaticPings();
           ViewStream s = streams.remove(ctx.sessionId());
           if (s != null) {
             s.stop();

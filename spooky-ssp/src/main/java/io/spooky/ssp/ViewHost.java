@@ -1,17 +1,22 @@
 package io.spooky.ssp;
 
 import io.spooky.core.digest.Digest;
+import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
 import io.spooky.core.value.Values;
 import io.spooky.ivm.Change;
+import io.spooky.ivm.UnknownViewException;
 import io.spooky.ivm.ViewDelta;
 import io.spooky.ivm.ViewRegistry;
 import io.spooky.ivm.ViewSnapshot;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.merkle.NodePath;
+import io.spooky.ivm.plan.PlanCompiler;
+import io.spooky.query.parse.SurqlParser;
+import io.spooky.service.ConfigSource;
 import io.spooky.service.Metrics;
 import io.spooky.ssp.scheduler.ProxyReader;
 import io.spooky.surreal.SurrealClient;
@@ -35,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -480,7 +486,7 @@ final class ViewHost implements AutoCloseable {
           db.queryValue(
               "SELECT * FROM " + table + " ORDER BY id LIMIT $n START $s",
               Map.of("n", config.pageSize(), "s", loaded));
-      List<Value> rows = page instanceof io.spooky.core.value.ArrayValue a ? a.items() : List.of();
+      List<Value> rows = page instanceof ArrayValue a ? a.items() : List.of();
       List<Change> changes = new ArrayList<>(rows.size());
       for (Value row : rows) {
         if (row instanceof ObjectValue o && o.get("id") instanceof RecordId id) {
@@ -498,7 +504,7 @@ final class ViewHost implements AutoCloseable {
 
   private void restoreViews() {
     Value all = db.queryValue("SELECT * FROM _spooky_query", Map.of());
-    if (!(all instanceof io.spooky.core.value.ArrayValue a)) {
+    if (!(all instanceof ArrayValue a)) {
       return;
     }
     for (Value v : a.items()) {
@@ -554,7 +560,7 @@ final class ViewHost implements AutoCloseable {
     Duration ttl = config.defaultTtl();
     if (o.get("ttl") instanceof StringValue t) {
       try {
-        ttl = io.spooky.service.ConfigSource.parseDuration(t.value());
+        ttl = ConfigSource.parseDuration(t.value());
       } catch (IllegalArgumentException e) {
         log.warn("event=view_record_invalid view={} reason=\"bad ttl\"", key.value());
       }
@@ -578,9 +584,7 @@ final class ViewHost implements AutoCloseable {
   /** The source table of a view's statement, or null if it is invalid. */
   private static String viewTable(String surql, ObjectValue params) {
     try {
-      return io.spooky.ivm.plan.PlanCompiler.compile(
-              io.spooky.query.parse.SurqlParser.parse(surql), params.fields())
-          .table();
+      return PlanCompiler.compile(SurqlParser.parse(surql), params.fields()).table();
     } catch (RuntimeException e) {
       return null;
     }
@@ -646,7 +650,7 @@ final class ViewHost implements AutoCloseable {
   void subscribe(String viewId, Subscriber s) {
     ViewMeta meta = views.get(viewId);
     if (meta == null) {
-      throw new io.spooky.ivm.UnknownViewException(viewId);
+      throw new UnknownViewException(viewId);
     }
     subscribers.computeIfAbsent(viewId, k -> new CopyOnWriteArrayList<>()).add(s);
     s.snapshot(meta, registry.rows(viewId));
@@ -918,7 +922,7 @@ final class ViewHost implements AutoCloseable {
   }
 
   /** Schedules expiry every second on the engine thread. */
-  void startExpiry(java.util.concurrent.ScheduledExecutorService timer) {
+  void startExpiry(ScheduledExecutorService timer) {
     timer.scheduleWithFixedDelay(
         () ->
             engine.execute(

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -413,8 +414,7 @@ class SspEndToEndTest {
 
   /** Opens a stream with {@code token}: "snapshot" if one arrives, else the close code. */
   static String streamClose(String viewId, String token) throws Exception {
-    java.util.concurrent.CompletableFuture<String> outcome =
-        new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<String> outcome = new CompletableFuture<>();
     WebSocket ws =
         http.newWebSocketBuilder()
             .buildAsync(
