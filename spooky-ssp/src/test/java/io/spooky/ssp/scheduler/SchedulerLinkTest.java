@@ -1,18 +1,22 @@
 package io.spooky.ssp.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.spooky.core.json.SurrealJson;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.StringValue;
+import io.spooky.service.ConfigException;
+import io.spooky.service.ConfigSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -122,6 +126,40 @@ class SchedulerLinkTest {
             Optional.empty());
     assertThat(fixed.advertised("0.0.0.0:8667", 8667))
         .isEqualTo(URI.create("http://ssp.internal:8667"));
+  }
+
+  @Test
+  void schedulerModeIsOnWithSchedulerUrlAndNeedsAnSspId() {
+    assertThat(SchedulerLinkConfig.from(ConfigSource.of(Map.of(), Map.of()), Optional.empty()))
+        .isEmpty();
+    SchedulerLinkConfig c =
+        SchedulerLinkConfig.from(
+                ConfigSource.of(
+                    Map.of(),
+                    Map.of(
+                        "SCHEDULER_URL", "http://127.0.0.1:9667/",
+                        "SSP_ID", "ssp-01",
+                        "SSP_ADVERTISE_URL", "http://10.0.0.5:8667")),
+                Optional.of("sec"))
+            .orElseThrow();
+    assertThat(c.schedulerUrl()).isEqualTo(URI.create("http://127.0.0.1:9667"));
+    assertThat(c.sspId()).isEqualTo("ssp-01");
+    assertThat(c.advertiseUrl()).contains(URI.create("http://10.0.0.5:8667"));
+    assertThat(c.secret()).contains("sec");
+    assertThatThrownBy(
+            () ->
+                SchedulerLinkConfig.from(
+                    ConfigSource.of(Map.of(), Map.of("SCHEDULER_URL", "http://127.0.0.1:9667")),
+                    Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ssp.id");
+    assertThatThrownBy(
+            () ->
+                SchedulerLinkConfig.from(
+                    ConfigSource.of(
+                        Map.of(), Map.of("SCHEDULER_URL", "127.0.0.1:9667", "SSP_ID", "s")),
+                    Optional.empty()))
+        .isInstanceOf(ConfigException.class);
   }
 
   private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;

@@ -105,6 +105,16 @@ class SchedulerModeTest {
             surreal.query("UPDATE memo:2 SET n = 20");
             awaitRows(surreal, first, "q1", QUERY, "rows on " + holder + " equal SurrealDB's");
 
+            // A batch the SSP already applied (a lost 2xx, re-sent) changes nothing.
+            HttpResponse<String> replayed =
+                post(
+                    "http://127.0.0.1:" + first.port() + "/ingest",
+                    "{\"events\":[{\"seq\":1,\"table\":\"memo\",\"op\":\"DELETE\","
+                        + "\"id\":\"memo:8\",\"before\":null,\"after\":null}]}");
+            assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+            assertThat(replayed.body()).contains("\"applied\":0");
+            awaitRows(surreal, first, "q1", QUERY, "rows unchanged by the replayed batch");
+
             first.close();
             await("q1 moved to " + otherId, () -> holderOf(sched, "q1").equals(otherId));
             surreal.query("CREATE memo:11 SET n = 11");
