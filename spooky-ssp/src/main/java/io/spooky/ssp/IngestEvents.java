@@ -24,6 +24,38 @@ import java.util.TreeMap;
 final class IngestEvents {
   private IngestEvents() {}
 
+  /**
+   * A scheduler event: its WAL seq and the change, or a null change for events of {@code _spooky_*}
+   * tables, which an SSP does not follow but whose seq it must still pass.
+   */
+  record Sequenced(long seq, Change change) {}
+
+  /**
+   * Parses the scheduler's {@code POST /ingest} body {@code {"events": [...]}} (docs/PROTOCOL.md
+   * 9.3); every event needs an integer {@code seq}, and seqs must increase.
+   */
+  static List<Sequenced> parseScheduled(Value body) {
+    if (!(body instanceof ObjectValue o) || !(o.get("events") instanceof ArrayValue events)) {
+      throw ProblemException.badRequest("the body must be {\"events\": [...]}");
+    }
+    List<Sequenced> out = new ArrayList<>(events.size());
+    long previous = Long.MIN_VALUE;
+    for (int i = 0; i < events.size(); i++) {
+      Value v = events.items().get(i);
+      if (!(v instanceof ObjectValue e) || !(e.get("seq") instanceof IntValue seq)) {
+        throw ProblemException.badRequest("event " + i + ": 'seq' must be an integer");
+      }
+      if (seq.value() <= previous) {
+        throw ProblemException.badRequest("event " + i + ": seqs must increase");
+      }
+      previous = seq.value();
+      boolean internal =
+          e.get("table") instanceof StringValue t && t.value().startsWith("_spooky_");
+      out.add(new Sequenced(seq.value(), internal ? null : parseOne(v, i)));
+    }
+    return out;
+  }
+
   static List<Change> parse(Value body) {
     List<Value> items =
         body instanceof ArrayValue a

@@ -2,6 +2,8 @@ package io.spooky.ssp;
 
 import io.spooky.service.ConfigException;
 import io.spooky.service.ConfigSource;
+import io.spooky.ssp.scheduler.SchedulerLinkConfig;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,15 +22,18 @@ public final class SspMain {
   /** Runs until the JVM is asked to stop; returns the exit code on start-up failure. */
   public static int run() throws InterruptedException {
     SspConfig config;
+    Optional<SchedulerLinkConfig> scheduler;
     try {
-      config = SspConfig.from(ConfigSource.load());
+      ConfigSource source = ConfigSource.load();
+      config = SspConfig.from(source);
+      scheduler = SchedulerLinkConfig.from(source, config.secret());
     } catch (ConfigException e) {
       System.err.println("spooky ssp: configuration error: " + e.getMessage());
       return 2;
     }
     SspServer server;
     try {
-      server = SspServer.start(config);
+      server = SspServer.start(config, scheduler);
     } catch (RuntimeException e) {
       System.err.println("spooky ssp: cannot start: " + e.getMessage());
       return 1;

@@ -24,14 +24,20 @@ import io.spooky.service.HttpService;
 import io.spooky.service.Metrics;
 import io.spooky.service.ProblemException;
 import io.spooky.ssp.jobs.JobRunner;
+import io.spooky.ssp.scheduler.LocalSsp;
+import io.spooky.ssp.scheduler.ProxyReader;
+import io.spooky.ssp.scheduler.SchedulerLink;
+import io.spooky.ssp.scheduler.SchedulerLinkConfig;
 import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * the background and {@code GET /health} reports it. When a backend URL is configured, a {@link
  * JobRunner} drains {@code _spooky_job}. Components that live as long as the SSP are handed to
  * {@link #attach} and closed with it, in reverse order.
+ *
+ * <p>Two modes. <b>Capture mode</b> (no {@code SCHEDULER_URL}): the SSP loads its tables from
+ * SurrealDB and follows their change feeds itself. <b>Scheduler mode</b>: a {@link SchedulerLink}
+ * registers with the scheduler, loads the tables through its proxy and heartbeats; events arrive
+ * only as the scheduler's {@code POST /ingest} batches, and no change capture runs.
  */
 public final class SspServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SspServer.class);
@@ -59,6 +70,7 @@ public final class SspServer implements AutoCloseable {
           r -> Thread.ofPlatform().name("ssp-timer").daemon().unstarted(r));
   private final List<AutoCloseable> attached = new ArrayList<>();
   private final Map<Object, ViewStream> streams = new ConcurrentHashMap<>();
+  private volatile SchedulerLink link;
 
   private SspServer(SspConfig config) {
     this.config = config;
@@ -94,17 +106,53 @@ public final class SspServer implements AutoCloseable {
 
   /** Connects to SurrealDB, starts listening, and bootstraps in the background. */
   public static SspServer start(SspConfig config) {
+    return start(config, Optional.empty());
+  }
+
+  /**
+   * Starts listening, then bootstraps in the background: from SurrealDB with change capture when
+   * {@code scheduler} is empty, else through the scheduler (see the class comment).
+   */
+  public static SspServer start(SspConfig config, Optional<SchedulerLinkConfig> scheduler) {
     SspServer s = new SspServer(config);
     HttpService.start(s.app, config.listenAddr());
-    Thread.ofPlatform().name("ssp-bootstrap").daemon().start(s.host::bootstrap);
+    if (scheduler.isPresent()) {
+      URI self = scheduler.get().advertised(config.listenAddr(), s.app.port());
+      s.link = SchedulerLink.start(scheduler.get(), self, s.new Scheduled());
+    } else {
+      Thread.ofPlatform().name("ssp-bootstrap").daemon().start(s.host::bootstrap);
+    }
     s.host.startExpiry(s.timer);
-    log.info("event=ssp_listening addr={} port={}", config.listenAddr(), s.app.port());
+    log.info(
+        "event=ssp_listening addr={} port={} mode={}",
+        config.listenAddr(),
+        s.app.port(),
+        scheduler.isPresent() ? "scheduler" : "capture");
     return s;
   }
 
   /** Starts from the process environment and {@code spooky.yml}. */
   public static SspServer start(ConfigSource source) {
-    return start(SspConfig.from(source));
+    SspConfig config = SspConfig.from(source);
+    return start(config, SchedulerLinkConfig.from(source, config.secret()));
+  }
+
+  /** The {@link ViewHost} as the scheduler link drives it. */
+  private final class Scheduled implements LocalSsp {
+    @Override
+    public void beginBootstrap() {
+      host.markBootstrapping();
+    }
+
+    @Override
+    public void bootstrap(ProxyReader proxy, long snapshotSeq) {
+      host.bootstrapThroughScheduler(proxy, snapshotSeq);
+    }
+
+    @Override
+    public int views() {
+      return host.viewCount();
+    }
   }
 
   /** The port the HTTP server listens on. */
@@ -338,14 +386,21 @@ public final class SspServer implements AutoCloseable {
   private void ingest(Context ctx) {
     requireReady();
     Value body = SurrealJson.read(HttpService.body(ctx));
-    List<Change> changes = IngestEvents.parse(body);
-    host.onEngine(
-        () -> {
-          host.applyIngested(changes);
-          return null;
-        });
+    int applied;
+    if (link != null) {
+      List<IngestEvents.Sequenced> events = IngestEvents.parseScheduled(body);
+      applied = host.onEngine(() -> host.applyScheduled(events));
+    } else {
+      List<Change> changes = IngestEvents.parse(body);
+      host.onEngine(
+          () -> {
+            host.applyIngested(changes);
+            return null;
+          });
+      applied = changes.size();
+    }
     ctx.contentType("application/json")
-        .result(Messages.object(g -> g.writeNumberField("applied", changes.size())));
+        .result(Messages.object(g -> g.writeNumberField("applied", applied)));
   }
 
   private void stream(WsConfig ws) {
@@ -424,6 +479,10 @@ public final class SspServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    SchedulerLink l = link;
+    if (l != null) {
+      l.close();
+    }
     app.stop();
     for (int i = attached.size() - 1; i >= 0; i--) {
       try {

@@ -18,6 +18,7 @@ import io.spooky.ivm.plan.PlanCompiler;
 import io.spooky.query.parse.SurqlParser;
 import io.spooky.service.ConfigSource;
 import io.spooky.service.Metrics;
+import io.spooky.ssp.scheduler.ProxyReader;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.capture.CaptureConfig;
 import io.spooky.surreal.capture.CaptureCursor;
@@ -123,7 +124,10 @@ final class ViewHost implements AutoCloseable {
   private final SspConfig config;
   private final ExecutorService engine =
       Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("ssp-engine").unstarted(r));
-  private final ViewRegistry registry = new ViewRegistry();
+
+  /** Replaced by a scheduler re-bootstrap; engine thread only. */
+  private ViewRegistry registry = new ViewRegistry();
+
   private final Map<String, ViewMeta> views = new ConcurrentHashMap<>();
   private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final Set<String> tables = ConcurrentHashMap.newKeySet();
@@ -141,6 +145,12 @@ final class ViewHost implements AutoCloseable {
   private volatile ChangeCapture capture;
   private volatile boolean closing;
   private final Object watchLock = new Object();
+
+  /** Scheduler mode: where tables are loaded from; null in capture mode. */
+  private volatile ProxyReader proxy;
+
+  /** Scheduler mode: the highest scheduler seq applied (docs/PROTOCOL.md 9.1). Engine thread. */
+  private long appliedSeq;
 
   ViewHost(SurrealClient db, SspConfig config, Metrics metrics) {
     this.db = db;
@@ -245,6 +255,135 @@ final class ViewHost implements AutoCloseable {
     }
   }
 
+  /**
+   * Scheduler mode bootstrap ({@link io.spooky.ssp.scheduler.LocalSsp#bootstrap}): drops every
+   * table row, loads the watched tables ({@code SSP_TABLES}, else the tables SurrealDB lists, plus
+   * the tables of registered views) through the scheduler's proxy, re-materializes the registered
+   * views, and accepts scheduler events above {@code snapshotSeq}. No change capture runs.
+   */
+  /** Scheduler mode: reports {@code bootstrapping} until the next bootstrap completes. */
+  void markBootstrapping() {
+    status = Status.BOOTSTRAPPING;
+  }
+
+  void bootstrapThroughScheduler(ProxyReader source, long snapshotSeq) {
+    status = Status.BOOTSTRAPPING;
+    try {
+      defineTables();
+      if (tables.isEmpty()) {
+        tables.addAll(config.tables().isEmpty() ? discoverTables() : config.tables());
+      }
+      onEngine(
+          () -> {
+            proxy = source;
+            registry = new ViewRegistry();
+            appliedSeq = snapshotSeq;
+            for (ViewMeta m : views.values()) {
+              String t = viewTable(m.surql, m.params);
+              if (t != null && !t.startsWith("_spooky_") && RecordIds.isTableName(t)) {
+                tables.add(t);
+              }
+            }
+            for (String t : tables) {
+              loadThroughScheduler(source, t, snapshotSeq);
+            }
+            rematerialize();
+            return null;
+          });
+      status = Status.OK;
+      log.info(
+          "event=bootstrap_done mode=scheduler views={} tables={} snapshot_seq={}",
+          views.size(),
+          tables.size(),
+          snapshotSeq);
+    } catch (RuntimeException e) {
+      failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      status = Status.FAILED;
+      throw e;
+    }
+  }
+
+  /**
+   * Loads {@code table} page by page through the proxy (engine thread). Pages read below {@code
+   * minSeq} are read again: rows older than events already applied would undo them, whereas rows
+   * newer than the applied seq are overwritten in order by the events still to come.
+   */
+  private void loadThroughScheduler(ProxyReader source, String table, long minSeq) {
+    long loaded = 0;
+    while (true) {
+      String surql =
+          "SELECT * FROM " + table + " ORDER BY id LIMIT " + config.pageSize() + " START " + loaded;
+      ProxyReader.Page page = source.query(surql);
+      if (page.seq() < minSeq) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        continue;
+      }
+      List<Change> changes = new ArrayList<>(page.rows().size());
+      for (Value row : page.rows()) {
+        if (row instanceof ObjectValue o && o.get("id") instanceof StringValue idText) {
+          RecordId id = RecordIds.parse(idText.value());
+          java.util.TreeMap<String, Value> f = new java.util.TreeMap<>(o.fields());
+          f.put("id", id);
+          changes.add(Change.create(id, new ObjectValue(f)));
+        }
+      }
+      registry.apply(changes);
+      loaded += changes.size();
+      if (page.rows().size() < config.pageSize()) {
+        log.info("event=table_loaded table={} rows={} seq={}", table, loaded, page.seq());
+        return;
+      }
+    }
+  }
+
+  /** Registers every known view again on the fresh registry and publishes it (engine thread). */
+  private void rematerialize() {
+    for (ViewMeta m : List.copyOf(views.values())) {
+      ViewSnapshot snapshot;
+      try {
+        snapshot = registry.register(m.id, m.surql, m.params.fields());
+      } catch (RuntimeException e) {
+        log.warn("event=view_rematerialize_failed view={} reason=\"{}\"", m.id, e.getMessage());
+        continue;
+      }
+      m.root = snapshot.root();
+      m.seq++;
+      pendingRefs.remove(m.id);
+      pendingNodes.remove(m.id);
+      writeFullView(m, snapshot, false);
+      for (Subscriber s : subscribers.getOrDefault(m.id, List.of())) {
+        s.snapshot(m, registry.rows(m.id));
+      }
+    }
+  }
+
+  /**
+   * Applies scheduler events in seq order (engine thread), skipping those at or below the highest
+   * applied seq, and writes back. Returns how many were applied.
+   */
+  int applyScheduled(List<IngestEvents.Sequenced> events) {
+    List<Change> changes = new ArrayList<>(events.size());
+    long last = appliedSeq;
+    for (IngestEvents.Sequenced e : events) {
+      if (e.seq() <= last) {
+        continue;
+      }
+      last = e.seq();
+      if (e.change() != null) {
+        changes.add(e.change());
+      }
+    }
+    applyIngested(changes);
+    int applied = (int) (last - appliedSeq);
+    appliedSeq = last;
+    return applied;
+  }
+
   private ChangeCapture startCapture(Set<String> watched, CaptureCursor from, CountDownLatch gate) {
     return ChangeCapture.start(
         db,
@@ -274,6 +413,17 @@ final class ViewHost implements AutoCloseable {
         || status != Status.OK
         || table.startsWith("_spooky_")
         || !RecordIds.isTableName(table)) {
+      return;
+    }
+    if (proxy != null) {
+      onEngine(
+          () -> {
+            if (!tables.contains(table)) {
+              loadThroughScheduler(proxy, table, appliedSeq);
+              tables.add(table);
+            }
+            return null;
+          });
       return;
     }
     synchronized (watchLock) {
@@ -428,8 +578,13 @@ final class ViewHost implements AutoCloseable {
       return null;
     }
     ObjectValue params = o.get("params") instanceof ObjectValue p ? p : ObjectValue.EMPTY;
+    return viewTable(surql.value(), params);
+  }
+
+  /** The source table of a view's statement, or null if it is invalid. */
+  private static String viewTable(String surql, ObjectValue params) {
     try {
-      return PlanCompiler.compile(SurqlParser.parse(surql.value()), params.fields()).table();
+      return PlanCompiler.compile(SurqlParser.parse(surql), params.fields()).table();
     } catch (RuntimeException e) {
       return null;
     }
@@ -570,8 +725,12 @@ final class ViewHost implements AutoCloseable {
   /** Applies changes from {@code POST /ingest} (engine thread) and writes back. */
   void applyIngested(List<Change> changes) {
     long start = System.nanoTime();
-    for (Change c : changes) {
-      tables.add(c.table());
+    if (proxy == null) {
+      // Capture mode: an ingested table is followed from now on. In scheduler mode a table is
+      // followed only once it was loaded through the proxy (ensureWatched).
+      for (Change c : changes) {
+        tables.add(c.table());
+      }
     }
     applyChanges(changes);
     writeBack(null);
