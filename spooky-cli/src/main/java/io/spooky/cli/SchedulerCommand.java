@@ -7,7 +7,6 @@ import io.spooky.service.ConfigSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +14,7 @@ import java.util.Map;
  * {@code spooky.yml} and {@code SPOOKY_SCHEDULER_*} variables until SIGINT or SIGTERM, when it
  * closes cleanly (WAL flushed, replica closed).
  */
-final class SchedulerCommand implements Command {
+final class SchedulerCommand extends FlaglessCommand {
   static final String USAGE =
       """
       Usage: spooky scheduler
@@ -41,21 +40,13 @@ final class SchedulerCommand implements Command {
   private final Path workDir;
 
   SchedulerCommand(Map<String, String> env, Path workDir) {
+    super("scheduler", USAGE);
     this.env = env;
     this.workDir = workDir;
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-    if (args.contains("--help") || args.contains("-h")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (!args.isEmpty()) {
-      err.println("spooky scheduler: unexpected argument '" + args.getFirst() + "'");
-      err.print(USAGE);
-      return 2;
-    }
+  int start(PrintStream out, PrintStream err) throws InterruptedException {
     SchedulerConfig config;
     try {
       config = SchedulerConfig.from(ConfigSource.load(env, workDir));

@@ -2,13 +2,12 @@ package io.spooky.cli;
 
 import io.spooky.ssp.SspMain;
 import java.io.PrintStream;
-import java.util.List;
 
 /**
  * {@code spooky ssp}: runs the sidecar until SIGINT/SIGTERM. It takes no flags: every setting comes
  * from the environment or {@code spooky.yml} ({@link io.spooky.ssp.SspConfig}).
  */
-final class SspCommand implements Command {
+final class SspCommand extends FlaglessCommand {
   static final String USAGE =
       """
       Usage: spooky ssp
@@ -22,17 +21,12 @@ final class SspCommand implements Command {
           SSP_TABLES      ssp.tables       (unset: every table found at start)
       """;
 
+  SspCommand() {
+    super("ssp", USAGE);
+  }
+
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-    if (args.contains("--help") || args.contains("-h")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (!args.isEmpty()) {
-      err.println("spooky ssp: unexpected argument '" + args.getFirst() + "'");
-      err.print(USAGE);
-      return 2;
-    }
+  int start(PrintStream out, PrintStream err) throws InterruptedException {
     return SspMain.run();
   }
 }

@@ -2,27 +2,15 @@ package io.spooky.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int run(String... args) throws InterruptedException {
-    return Main.run(
-        List.of(args),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
+  private final InProcessMain main = new InProcessMain();
 
   @Test
   void printsOneJsonLineOfTheIvmWorkload() throws InterruptedException {
     int code =
-        run(
+        main.run(
             "bench",
             "ivm",
             "--records",
@@ -36,8 +24,8 @@ class BenchCommandTest {
             "--seed",
             "7",
             "--selective");
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String printed = main.out();
+    assertThat(code).as(main.err()).isZero();
     assertThat(printed.lines()).hasSize(1);
     assertThat(printed)
         .startsWith("{\"views\":40,\"selective\":true,\"records\":200,\"changes\":300,")
@@ -47,12 +35,12 @@ class BenchCommandTest {
 
   @Test
   void rejectsUnknownWorkloadsAndOptions() throws InterruptedException {
-    assertThat(run("bench")).isEqualTo(2);
-    assertThat(run("bench", "sonar")).isEqualTo(2);
-    assertThat(run("bench", "ivm", "--views")).isEqualTo(2);
-    assertThat(run("bench", "ivm", "--frobs", "3")).isEqualTo(2);
-    assertThat(run("bench", "ivm", "--views", "many")).isEqualTo(2);
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: spooky bench ivm");
+    assertThat(main.run("bench")).isEqualTo(2);
+    assertThat(main.run("bench", "sonar")).isEqualTo(2);
+    assertThat(main.run("bench", "ivm", "--views")).isEqualTo(2);
+    assertThat(main.run("bench", "ivm", "--frobs", "3")).isEqualTo(2);
+    assertThat(main.run("bench", "ivm", "--views", "many")).isEqualTo(2);
+    assertThat(main.out()).isEmpty();
+    assertThat(main.err()).contains("Usage: spooky bench ivm");
   }
 }

@@ -3,24 +3,13 @@ package io.spooky.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DevCommandTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int run(String... args) throws InterruptedException {
-    return Main.run(
-        List.of(args),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
+  private final InProcessMain main = new InProcessMain();
 
   @Test
   void defaultsToLoopbackPort8000InMemoryAsRoot() {
@@ -50,30 +39,28 @@ class DevCommandTest {
 
   @Test
   void exitsWith2AndUsageOnAWrongCommandLine() throws Exception {
-    assertThat(run("dev", "--nope")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("unknown option '--nope'")
-        .contains("Usage: spooky dev");
+    assertThat(main.run("dev", "--nope")).isEqualTo(2);
+    assertThat(main.err()).contains("unknown option '--nope'").contains("Usage: spooky dev");
   }
 
   @Test
   void saysClearlyWhenThePortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertThat(run("dev", "--bind", "127.0.0.1:" + taken.getLocalPort())).isEqualTo(1);
+      assertThat(main.run("dev", "--bind", "127.0.0.1:" + taken.getLocalPort())).isEqualTo(1);
     }
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is already in use");
+    assertThat(main.err()).contains("is already in use");
   }
 
   @Test
   void unknownCommandsExitWith2() throws Exception {
-    assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate'");
+    assertThat(main.run("frobnicate")).isEqualTo(2);
+    assertThat(main.err()).contains("unknown command 'frobnicate'");
   }
 
   @Test
   void helpListsDev() throws Exception {
-    assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("dev").contains("--storage");
-    assertThat(run("dev", "--help")).isZero();
+    assertThat(main.run("--help")).isZero();
+    assertThat(main.out()).contains("dev").contains("--storage");
+    assertThat(main.run("dev", "--help")).isZero();
   }
 }

@@ -504,14 +504,24 @@ public final class EventLog implements AutoCloseable {
       if (!dirty || failure != null || System.nanoTime() - firstDirtyNanos < syncIntervalNanos) {
         return;
       }
+      syncActive();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Fsyncs the active segment; a failure becomes the log's sticky {@code failure}. Caller holds
+   * {@code writeLock}.
+   */
+  private void syncActive() {
+    try {
       active.sync();
       fsyncs++;
       dirty = false;
     } catch (IOException e) {
       failure = e;
       log.error("event=log_sync_failed dir={} error=\"{}\"", dir, e, e);
-    } finally {
-      writeLock.unlock();
     }
   }
 
@@ -774,13 +784,8 @@ public final class EventLog implements AutoCloseable {
     writeLock.lock();
     try {
       if (failure == null) {
-        active.sync();
-        fsyncs++;
-        dirty = false;
+        syncActive();
       }
-    } catch (IOException e) {
-      failure = e;
-      log.error("event=log_sync_failed dir={} error=\"{}\"", dir, e, e);
     } finally {
       writeLock.unlock();
     }

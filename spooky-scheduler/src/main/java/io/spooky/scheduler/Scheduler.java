@@ -501,12 +501,7 @@ public final class Scheduler implements AutoCloseable {
       g.writeEndObject();
     }
     HttpResponse<String> r =
-        http.send(
-            request(s.resolve("/ingest"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(out.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        http.send(jsonPost(s, "/ingest", out.toString()), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() / 100 != 2) {
       log.warn(
           "event=ssp_ingest_rejected ssp_id={} status={} first_seq={}",
@@ -516,6 +511,14 @@ public final class Scheduler implements AutoCloseable {
       return false;
     }
     return true;
+  }
+
+  /** {@code POST path} on the SSP with a JSON body. */
+  private HttpRequest jsonPost(Ssp s, String path, String json) {
+    return request(s.resolve(path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
   }
 
   private HttpRequest.Builder request(URI uri) {
@@ -724,11 +727,7 @@ public final class Scheduler implements AutoCloseable {
     try {
       HttpResponse<String> r =
           http.send(
-              request(s.resolve("/view/register"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(out.toString()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+              jsonPost(s, "/view/register", out.toString()), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 == 2) {
         return Optional.of(r.body().isBlank() ? "null" : r.body());
       }
@@ -746,12 +745,7 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void sendQuietly(Ssp s, String path, String body) {
-    http.sendAsync(
-            request(s.resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
+    http.sendAsync(jsonPost(s, path, body), HttpResponse.BodyHandlers.discarding())
         .exceptionally(
             e -> {
               log.warn("event=ssp_call_failed ssp_id={} path={} error=\"{}\"", s.id, path, e);

@@ -7,7 +7,6 @@ import io.spooky.sonar.schema.FieldSpec;
 import io.spooky.sonar.schema.Schema;
 import io.spooky.sonar.schema.TypeSpec;
 import io.spooky.sonar.store.Keys;
-import io.spooky.sonar.view.StoredView;
 import io.spooky.sonar.view.ViewContext;
 import io.spooky.sonar.view.ViewWriter;
 import java.util.ArrayList;
@@ -25,13 +24,11 @@ import java.util.Set;
  * precision in the order) or {@code 0x30 str} (string, relation). Values of other kinds are not
  * indexed; each element of a {@code multiple} field is indexed.
  */
-final class IndexesView extends StoredView {
+final class IndexesView extends HeadsView {
   static final String NAME = "indexes";
-  private final Heads heads;
 
   IndexesView(ViewContext context, FeedStore feeds) {
-    super(context, NAME);
-    this.heads = new Heads(feeds);
+    super(context, NAME, feeds);
   }
 
   @Override
@@ -40,27 +37,21 @@ final class IndexesView extends StoredView {
   }
 
   @Override
-  protected void applyRecords(List<RecordVersion> records, ViewWriter w) {
-    for (RecordVersion v : records) {
-      Heads.Change c = heads.apply(v, w);
-      if (!c.added()) {
+  void onHeadAdded(RecordVersion v, Heads.Change c, ViewWriter w) {
+    for (Heads.Head h : c.removed()) {
+      if (h.deleted()) {
         continue;
       }
-      for (Heads.Head h : c.removed()) {
-        if (h.deleted()) {
-          continue;
-        }
-        RecordVersion old = context().load(h.lseq());
-        if (old != null) {
-          for (byte[] k : entries(old)) {
-            w.delete(k);
-          }
+      RecordVersion old = context().load(h.lseq());
+      if (old != null) {
+        for (byte[] k : entries(old)) {
+          w.delete(k);
         }
       }
-      if (!v.record().deleted()) {
-        for (byte[] k : entries(v)) {
-          w.put(k, new byte[0]);
-        }
+    }
+    if (!v.record().deleted()) {
+      for (byte[] k : entries(v)) {
+        w.put(k, new byte[0]);
       }
     }
   }

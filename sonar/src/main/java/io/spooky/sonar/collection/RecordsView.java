@@ -5,7 +5,6 @@ import io.spooky.sonar.record.MalformedAddressException;
 import io.spooky.sonar.record.RecordVersion;
 import io.spooky.sonar.schema.TypeAddress;
 import io.spooky.sonar.store.Keys;
-import io.spooky.sonar.view.StoredView;
 import io.spooky.sonar.view.ViewContext;
 import io.spooky.sonar.view.ViewWriter;
 import java.util.ArrayList;
@@ -18,13 +17,11 @@ import java.util.List;
  * <p>Keys: its own {@link Heads}; {@code 'T' str(ns/name) u32(version) str(id) -> ''} and {@code
  * 'I' str(id) str(type) -> ''} for existing records.
  */
-final class RecordsView extends StoredView {
+final class RecordsView extends HeadsView {
   static final String NAME = "records";
-  private final Heads heads;
 
   RecordsView(ViewContext context, FeedStore feeds) {
-    super(context, NAME);
-    this.heads = new Heads(feeds);
+    super(context, NAME, feeds);
   }
 
   @Override
@@ -33,30 +30,24 @@ final class RecordsView extends StoredView {
   }
 
   @Override
-  protected void applyRecords(List<RecordVersion> records, ViewWriter w) {
-    for (RecordVersion v : records) {
-      Heads.Change c = heads.apply(v, w);
-      if (!c.added()) {
-        continue;
+  void onHeadAdded(RecordVersion v, Heads.Change c, ViewWriter w) {
+    boolean was = Heads.live(c.before());
+    boolean is = Heads.live(c.after());
+    if (was == is) {
+      return;
+    }
+    byte[] byType = typeKey(v.type(), v.id());
+    byte[] byId = Keys.concat(new byte[] {'I'}, Keys.str(v.id()), Keys.str(v.type()));
+    if (is) {
+      if (byType != null) {
+        w.put(byType, new byte[0]);
       }
-      boolean was = Heads.live(c.before());
-      boolean is = Heads.live(c.after());
-      if (was == is) {
-        continue;
+      w.put(byId, new byte[0]);
+    } else {
+      if (byType != null) {
+        w.delete(byType);
       }
-      byte[] byType = typeKey(v.type(), v.id());
-      byte[] byId = Keys.concat(new byte[] {'I'}, Keys.str(v.id()), Keys.str(v.type()));
-      if (is) {
-        if (byType != null) {
-          w.put(byType, new byte[0]);
-        }
-        w.put(byId, new byte[0]);
-      } else {
-        if (byType != null) {
-          w.delete(byType);
-        }
-        w.delete(byId);
-      }
+      w.delete(byId);
     }
   }
 
@@ -71,11 +62,6 @@ final class RecordsView extends StoredView {
       return null;
     }
     return Keys.concat(new byte[] {'T'}, Keys.str(a.path()), Keys.u32(a.version()), Keys.str(id));
-  }
-
-  /** Current heads of {@code (type, id)}. */
-  List<Heads.Head> heads(String type, String id) {
-    return Heads.decode(get(Heads.headsKey(type, id)));
   }
 
   /** {@code (type, id)} pairs of existing records of a type path, optionally one version. */

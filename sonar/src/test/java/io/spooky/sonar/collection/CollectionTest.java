@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -273,6 +274,18 @@ class CollectionTest {
     return out;
   }
 
+  /** Runs {@code body(0..threads-1)} on that many platform threads at once; waits for all. */
+  private static void inThreads(int threads, IntConsumer body) throws InterruptedException {
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      workers.add(Thread.ofPlatform().start(() -> body.accept(me)));
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+  }
+
   private static List<RecordVersion> sorted(List<RecordVersion> vs) {
     return vs.stream().sorted((a, b) -> Long.compare(a.lseq(), b.lseq())).toList();
   }
@@ -284,28 +297,20 @@ class CollectionTest {
       c.putType(json(ARTICLE));
       int threads = 4;
       int perThread = 50;
-      List<Thread> workers = new ArrayList<>();
       List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-      for (int t = 0; t < threads; t++) {
-        int me = t;
-        workers.add(
-            Thread.ofPlatform()
-                .start(
-                    () -> {
-                      try {
-                        for (int i = 0; i < perThread; i++) {
-                          // Every thread also rewrites the shared record "hot".
-                          c.put("article", "own" + me + "-" + i, json("{'score': " + i + "}"));
-                          c.put("article", "hot", json("{'score': " + me + "}"));
-                        }
-                      } catch (Throwable e) {
-                        failures.add(e);
-                      }
-                    }));
-      }
-      for (Thread w : workers) {
-        w.join();
-      }
+      inThreads(
+          threads,
+          me -> {
+            try {
+              for (int i = 0; i < perThread; i++) {
+                // Every thread also rewrites the shared record "hot".
+                c.put("article", "own" + me + "-" + i, json("{'score': " + i + "}"));
+                c.put("article", "hot", json("{'score': " + me + "}"));
+              }
+            } catch (Throwable e) {
+              failures.add(e);
+            }
+          });
       assertThat(failures).isEmpty();
       c.sync();
       assertThat(c.query(new Query.Records("article", null, true)))
@@ -324,27 +329,19 @@ class CollectionTest {
       Collection c = sonar.openCollection("docs");
       c.putType(json(ARTICLE));
       int threads = 6;
-      List<Thread> workers = new ArrayList<>();
       List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-      for (int t = 0; t < threads; t++) {
-        int me = t;
-        workers.add(
-            Thread.ofPlatform()
-                .start(
-                    () -> {
-                      for (int i = 0; i < 30; i++) {
-                        String value = me % 2 == 0 ? "{'score': 1}" : "{'score': 'bad'}";
-                        try {
-                          c.put("article", "t" + me + "-" + i, json(value));
-                        } catch (InvalidValueException e) {
-                          failures.add(e);
-                        }
-                      }
-                    }));
-      }
-      for (Thread w : workers) {
-        w.join();
-      }
+      inThreads(
+          threads,
+          me -> {
+            for (int i = 0; i < 30; i++) {
+              String value = me % 2 == 0 ? "{'score': 1}" : "{'score': 'bad'}";
+              try {
+                c.put("article", "t" + me + "-" + i, json(value));
+              } catch (InvalidValueException e) {
+                failures.add(e);
+              }
+            }
+          });
       assertThat(failures).hasSize(3 * 30);
       assertThat(ids(c.query(new Query.Records("article", null, true))))
           .hasSize(3 * 30)
