@@ -67,7 +67,13 @@ public final class MerkleTree {
 
   private final EncodingBuffer scratch = new EncodingBuffer(64);
   private final Map<RecordId, Entry> entries = new HashMap<>();
-  private final Map<Integer, Bucket> buckets = new HashMap<>();
+
+  /**
+   * The non-empty buckets, {@code buckets[b / FANOUT][b % FANOUT]}; a row of {@value #FANOUT} is
+   * allocated when its first bucket fills, so a sparse tree stays small and a lookup is two array
+   * reads (no boxed key, no hashing: {@link #flush} reads 16 buckets per changed leaf parent).
+   */
+  private final Bucket[][] buckets = new Bucket[BUCKETS / FANOUT][];
 
   /** inner[d] holds the hashes of the depth-d nodes (null = EMPTY); inner[0][0] is the root. */
   private final Digest[][] inner = new Digest[DEPTH][];
@@ -104,7 +110,16 @@ public final class MerkleTree {
     }
     int b = old != null ? old.bucket : bucketOf(ContentDigest.of(id, scratch));
     Digest digest = ContentDigest.leaf(id, version, scratch);
-    Bucket bucket = buckets.computeIfAbsent(b, k -> new Bucket());
+    Bucket[] row = buckets[b / FANOUT];
+    if (row == null) {
+      row = new Bucket[FANOUT];
+      buckets[b / FANOUT] = row;
+    }
+    Bucket bucket = row[b % FANOUT];
+    if (bucket == null) {
+      bucket = new Bucket();
+      row[b % FANOUT] = bucket;
+    }
     if (old != null) {
       subtract(bucket, old.digest);
     } else {
@@ -121,11 +136,11 @@ public final class MerkleTree {
     if (old == null) {
       return false;
     }
-    Bucket bucket = buckets.get(old.bucket);
+    Bucket bucket = bucket(old.bucket);
     subtract(bucket, old.digest);
     bucket.ids.remove(id);
     if (bucket.ids.isEmpty()) {
-      buckets.remove(old.bucket);
+      buckets[old.bucket / FANOUT][old.bucket % FANOUT] = null;
     }
     dirty.set(old.bucket);
     return true;
@@ -146,7 +161,7 @@ public final class MerkleTree {
   public Digest hash(NodePath path) {
     flush();
     if (path.isLeaf()) {
-      Bucket b = buckets.get(path.index());
+      Bucket b = bucket(path.index());
       return b == null ? EMPTY : b.hash;
     }
     Digest h = inner[path.depth()][path.index()];
@@ -170,7 +185,7 @@ public final class MerkleTree {
     if (!leaf.isLeaf()) {
       throw new IllegalArgumentException("members live in leaves (depth " + DEPTH + "): " + leaf);
     }
-    Bucket b = buckets.get(leaf.index());
+    Bucket b = bucket(leaf.index());
     if (b == null) {
       return List.of();
     }
@@ -190,7 +205,7 @@ public final class MerkleTree {
     }
     BitSet nodes = new BitSet();
     for (int b = dirty.nextSetBit(0); b >= 0; b = dirty.nextSetBit(b + 1)) {
-      Bucket bucket = buckets.get(b);
+      Bucket bucket = bucket(b);
       if (bucket != null) {
         bucket.hash =
             ContentDigest.node(
@@ -208,7 +223,7 @@ public final class MerkleTree {
           int c = n * FANOUT + i;
           Digest h;
           if (d == DEPTH - 1) {
-            Bucket bucket = buckets.get(c);
+            Bucket bucket = bucket(c);
             h = bucket == null ? EMPTY : bucket.hash;
           } else {
             h = inner[d + 1][c] == null ? EMPTY : inner[d + 1][c];
@@ -221,6 +236,12 @@ public final class MerkleTree {
       }
       nodes = parents;
     }
+  }
+
+  /** The bucket with index {@code b}, or null when it is empty. */
+  private Bucket bucket(int b) {
+    Bucket[] row = buckets[b / FANOUT];
+    return row == null ? null : row[b % FANOUT];
   }
 
   private static void add(Bucket b, Digest m) {

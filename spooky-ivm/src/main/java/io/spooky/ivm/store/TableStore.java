@@ -3,6 +3,7 @@ package io.spooky.ivm.store;
 import io.spooky.core.value.IntValue;
 import io.spooky.core.value.NoneValue;
 import io.spooky.core.value.RecordId;
+import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
 import io.spooky.core.value.Values;
 import java.util.Collections;
@@ -32,19 +33,51 @@ public final class TableStore {
               ? Long.compare(x.value(), y.value())
               : Values.compare(a.key(), b.key());
 
-  private final Map<String, NavigableMap<RecordId, Value>> tables = new HashMap<>();
+  /**
+   * One table: its records in id order, and the same records by id for O(1) lookups. The hash index
+   * holds exactly the tree's entries while every id the table has seen has an int or string key,
+   * where {@code RecordId.equals} coincides with equal order (a float or array key may equal an int
+   * key in SurrealDB's order but not by {@code equals}); the first other key drops it for good.
+   */
+  private static final class Table {
+    final TreeMap<RecordId, Value> ordered = new TreeMap<>(BY_KEY);
+    HashMap<RecordId, Value> byId = new HashMap<>();
+
+    Value get(RecordId id) {
+      return byId != null ? byId.get(id) : ordered.get(id);
+    }
+
+    Value put(RecordId id, Value value) {
+      if (byId != null && !(id.key() instanceof IntValue || id.key() instanceof StringValue)) {
+        byId = null;
+      }
+      if (byId != null) {
+        byId.put(id, value);
+      }
+      return ordered.put(id, value);
+    }
+
+    Value remove(RecordId id) {
+      if (byId != null) {
+        byId.remove(id);
+      }
+      return ordered.remove(id);
+    }
+  }
+
+  private final Map<String, Table> tables = new HashMap<>();
 
   /** The record with this id, or {@link Value#NONE}. */
   public Value get(RecordId id) {
-    NavigableMap<RecordId, Value> t = tables.get(id.table());
+    Table t = tables.get(id.table());
     Value v = t == null ? null : t.get(id);
     return v == null ? Value.NONE : v;
   }
 
   /** The records of a table in record id order, read-only. */
   public NavigableMap<RecordId, Value> table(String name) {
-    NavigableMap<RecordId, Value> t = tables.get(name);
-    return t == null ? EMPTY : Collections.unmodifiableNavigableMap(t);
+    Table t = tables.get(name);
+    return t == null ? EMPTY : Collections.unmodifiableNavigableMap(t.ordered);
   }
 
   /** Table names that hold at least one record. */
@@ -57,19 +90,19 @@ public final class TableStore {
    * previous value ({@link Value#NONE} when it did not exist).
    */
   public Value put(RecordId id, Value value) {
-    NavigableMap<RecordId, Value> t = tables.get(id.table());
+    Table t = tables.get(id.table());
     if (value instanceof NoneValue) {
       if (t == null) {
         return Value.NONE;
       }
       Value old = t.remove(id);
-      if (t.isEmpty()) {
+      if (t.ordered.isEmpty()) {
         tables.remove(id.table());
       }
       return old == null ? Value.NONE : old;
     }
     if (t == null) {
-      t = new TreeMap<>(BY_KEY);
+      t = new Table();
       tables.put(id.table(), t);
     }
     Value old = t.put(id, value);

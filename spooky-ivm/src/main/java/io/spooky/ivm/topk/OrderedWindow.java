@@ -51,7 +51,18 @@ public final class OrderedWindow {
     }
   }
 
-  private record Position(Value[] sortKey, Value key) {}
+  /**
+   * A candidate's place in the order. When the order is one key and the row's value there is an
+   * int, {@code packed} is true and {@code first} holds it, so comparing two such positions reads
+   * no {@link Value} until the sort keys tie (same result as {@link #compareValues} on the ints).
+   */
+  private record Position(Value[] sortKey, Value key, boolean packed, long first) {
+    static Position of(Value[] sortKey, Value key) {
+      return sortKey.length == 1 && sortKey[0] instanceof IntValue i
+          ? new Position(sortKey, key, true, i.value())
+          : new Position(sortKey, key, false, 0);
+    }
+  }
 
   private static final Diff NO_CHANGE = new Diff(List.of(), List.of(), List.of(), List.of());
 
@@ -93,16 +104,15 @@ public final class OrderedWindow {
 
   /** Inserts a candidate row or replaces the one with the same key. */
   public void upsert(Row row) {
-    Position old = positions.get(row.key());
+    Position now = Position.of(row.sortKey(), row.key());
+    Position old = positions.put(row.key(), now);
     remember(row.key(), old);
-    Position now = new Position(row.sortKey(), row.key());
     if (old != null) {
       touch(old);
       sorted.remove(old);
     }
     touch(now);
     sorted.put(now, row);
-    positions.put(row.key(), now);
   }
 
   /** Removes the candidate row with this key, if any. */
@@ -214,7 +224,7 @@ public final class OrderedWindow {
     }
     window = next;
     Row last = next.isEmpty() ? null : next.get(next.size() - 1);
-    lastInWindow = last == null ? null : new Position(last.sortKey(), last.key());
+    lastInWindow = last == null ? null : Position.of(last.sortKey(), last.key());
     return new Diff(added, removed, updated, moved);
   }
 
@@ -248,6 +258,13 @@ public final class OrderedWindow {
   }
 
   private int comparePositions(Position a, Position b) {
+    if (a.packed() && b.packed()) {
+      int c = Long.compare(a.first(), b.first());
+      if (c != 0) {
+        return descending[0] ? -c : c;
+      }
+      return compareKeys(a.key(), b.key());
+    }
     for (int i = 0; i < descending.length; i++) {
       int c = compareValues(a.sortKey()[i], b.sortKey()[i]);
       if (c != 0) {
