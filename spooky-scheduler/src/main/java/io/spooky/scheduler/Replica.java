@@ -37,6 +37,11 @@ import org.rocksdb.WriteOptions;
  * cursor in one synced {@link WriteBatch}, so after any crash the data, the seq and the cursor
  * agree: recovery replays WAL entries above {@link #appliedSeq()} and nothing else.
  *
+ * <p>The same store holds the scheduler's placement state, written synchronously on every change
+ * and read once at start: {@code 'q' queryId} → canonical({surql, params, client_id?, ssp_id?,
+ * ssp_url?}) for each registered query and {@code 's' sspId} → canonical({url, acked_seq}) for each
+ * SSP of the pool. These keys never collide with the {@code 'd'} and {@code 'm'} ones.
+ *
  * <p>Thread-safety: {@link #apply} must be called by one thread at a time (the scheduler's replica
  * follower); {@link #view} may be called from any thread and reads a RocksDB snapshot, so a query
  * never sees half of a batch.
@@ -152,6 +157,62 @@ final class Replica implements AutoCloseable {
     } catch (RocksDBException e) {
       throw new IOException("replica write failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Kind of placement record kept beside the replica data. */
+  enum Placement {
+    QUERY('q'),
+    SSP('s');
+
+    private final byte prefix;
+
+    Placement(char prefix) {
+      this.prefix = (byte) prefix;
+    }
+
+    private byte[] key(String name) {
+      byte[] n = name.getBytes(StandardCharsets.UTF_8);
+      byte[] k = new byte[n.length + 1];
+      k[0] = prefix;
+      System.arraycopy(n, 0, k, 1, n.length);
+      return k;
+    }
+  }
+
+  /** Durably stores (replaces) one placement record before returning. */
+  void putPlacement(Placement kind, String name, ObjectValue record) throws IOException {
+    try {
+      db.put(syncWrites, kind.key(name), CanonicalEncoding.encode(record));
+    } catch (RocksDBException e) {
+      throw new IOException("placement write failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Durably removes one placement record before returning; absent records are ignored. */
+  void deletePlacement(Placement kind, String name) throws IOException {
+    try {
+      db.delete(syncWrites, kind.key(name));
+    } catch (RocksDBException e) {
+      throw new IOException("placement delete failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every stored record of {@code kind}, by name. */
+  Map<String, ObjectValue> placements(Placement kind) {
+    byte[] prefix = {kind.prefix};
+    Map<String, ObjectValue> out = new java.util.LinkedHashMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length == 0 || k[0] != kind.prefix) {
+          break;
+        }
+        out.put(
+            new String(k, 1, k.length - 1, StandardCharsets.UTF_8),
+            (ObjectValue) CanonicalEncoding.decode(it.value()));
+      }
+    }
+    return out;
   }
 
   /** A consistent read-only view of the replica as of now; close it after the query. */
