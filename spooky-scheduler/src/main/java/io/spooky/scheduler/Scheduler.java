@@ -64,6 +64,17 @@ import org.slf4j.LoggerFactory;
  * replica's seq are replayed into it, and change capture resumes from the recovered cursor. The WAL
  * is truncated below {@code min(replica seq, every SSP's acked seq)}.
  *
+ * <p><b>Placement survives a restart.</b> Every query registration (id, SurrealQL, params, client,
+ * assigned SSP) and every SSP of the pool (id, url, acked seq) is written synchronously to the
+ * replica's RocksDB on change (the SSP's acked seq also once per reaper cycle), so {@code GET
+ * /query/{id}} answers from the persisted state as soon as the scheduler listens. A persisted SSP
+ * is <i>known</i> but not in the pool and never Ready: its heartbeat is answered {@code unknown},
+ * so it registers again and bootstraps from the replica (a dense run from its new {@code
+ * snapshot_seq}, nothing lost or repeated). When an SSP with a known id registers within {@link
+ * SchedulerConfig#staleAfter()} of the start, the queries assigned to it stay assigned and are
+ * forwarded to it again once it is Ready; a known SSP that has not registered by then is forgotten
+ * and its queries are placed on Ready SSPs as for a stale SSP (or stay pending).
+ *
  * <p>Thread-safe. Owns its threads, files and HTTP server; {@link #close} releases them.
  */
 public final class Scheduler implements AutoCloseable {
@@ -77,6 +88,13 @@ public final class Scheduler implements AutoCloseable {
   private final HttpClient http;
   private final ConcurrentHashMap<String, Ssp> pool = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, QueryAssignment> queries = new ConcurrentHashMap<>();
+
+  /** SSPs persisted by an earlier run that have not registered since the start. */
+  private final ConcurrentHashMap<String, URI> known = new ConcurrentHashMap<>();
+
+  /** When the HTTP server started listening: known SSPs have {@code staleAfter} from here. */
+  private volatile long startNanos = System.nanoTime();
+
   private final ReentrantLock queryLock = new ReentrantLock();
   private final AtomicLong rotation = new AtomicLong();
   private final Object replicaLock = new Object();
@@ -138,8 +156,10 @@ public final class Scheduler implements AutoCloseable {
     Scheduler s = new Scheduler(config, wal, replica);
     try {
       s.recover();
+      s.restorePlacement();
       s.registerGauges();
       s.server = SchedulerHttp.start(s, config, s.metrics);
+      s.startNanos = System.nanoTime();
       s.spawn("scheduler-replica", s::followReplica);
       s.spawn("scheduler-reaper", s::reap);
       if (config.dbUrl() != null) {
@@ -180,6 +200,76 @@ public final class Scheduler implements AutoCloseable {
         wal.lastSeq(),
         replica.appliedSeq(),
         replayed);
+  }
+
+  private void restorePlacement() {
+    for (var e : replica.placements(Replica.Placement.SSP).entrySet()) {
+      known.put(e.getKey(), URI.create(text(e.getValue(), "url")));
+    }
+    for (var e : replica.placements(Replica.Placement.QUERY).entrySet()) {
+      ObjectValue o = e.getValue();
+      String sspUrl = text(o, "ssp_url");
+      queries.put(
+          e.getKey(),
+          new QueryAssignment(
+              e.getKey(),
+              text(o, "surql"),
+              o.get("params"),
+              text(o, "client_id"),
+              text(o, "ssp_id"),
+              sspUrl == null ? null : URI.create(sspUrl)));
+    }
+    log.info("event=placement_restored queries={} known_ssps={}", queries.size(), known.size());
+  }
+
+  private static String text(ObjectValue o, String field) {
+    return o.get(field) instanceof io.spooky.core.value.StringValue v ? v.value() : null;
+  }
+
+  /** Records {@code q} durably, then in memory. */
+  private void putQuery(QueryAssignment q) {
+    java.util.Map<String, Value> f = new java.util.LinkedHashMap<>();
+    f.put("surql", new io.spooky.core.value.StringValue(q.surql()));
+    f.put("params", q.params());
+    if (q.clientId() != null) {
+      f.put("client_id", new io.spooky.core.value.StringValue(q.clientId()));
+    }
+    if (q.sspId() != null) {
+      f.put("ssp_id", new io.spooky.core.value.StringValue(q.sspId()));
+      f.put("ssp_url", new io.spooky.core.value.StringValue(q.sspUrl().toString()));
+    }
+    try {
+      replica.putPlacement(Replica.Placement.QUERY, q.queryId(), Value.object(f));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    queries.put(q.queryId(), q);
+  }
+
+  private void persistSsp(Ssp s) {
+    long acked = s.ackedSeq;
+    try {
+      replica.putPlacement(
+          Replica.Placement.SSP,
+          s.id,
+          Value.object(
+              java.util.Map.of(
+                  "url",
+                  new io.spooky.core.value.StringValue(s.url.toString()),
+                  "acked_seq",
+                  new io.spooky.core.value.IntValue(acked))));
+      s.persistedAck = acked;
+    } catch (IOException e) {
+      log.warn("event=ssp_persist_failed ssp_id={} error=\"{}\"", s.id, e.toString());
+    }
+  }
+
+  private void forgetSsp(String sspId) {
+    try {
+      replica.deletePlacement(Replica.Placement.SSP, sspId);
+    } catch (IOException e) {
+      log.warn("event=ssp_forget_failed ssp_id={} error=\"{}\"", sspId, e.toString());
+    }
   }
 
   private void startCapture() {
@@ -353,6 +443,21 @@ public final class Scheduler implements AutoCloseable {
     }
     long snapshotSeq = freeze();
     Ssp s = new Ssp(sspId, url, snapshotSeq, System.nanoTime());
+    if (known.remove(sspId) != null) {
+      // Known from before a restart: its queries stay here and are sent again once it is Ready.
+      s.restoring = true;
+      queryLock.lock();
+      try {
+        for (QueryAssignment q : queries.values()) {
+          if (sspId.equals(q.sspId())) {
+            s.queries.add(q.queryId());
+          }
+        }
+      } finally {
+        queryLock.unlock();
+      }
+    }
+    persistSsp(s);
     pool.put(sspId, s);
     if (old != null && !old.queries.isEmpty()) {
       // A re-registering SSP starts empty: its views are placed again, on a Ready SSP now or on
@@ -377,7 +482,9 @@ public final class Scheduler implements AutoCloseable {
       return HeartbeatResult.UNKNOWN;
     }
     if (s.state == Ssp.State.OVERFLOWED) {
-      pool.remove(sspId, s);
+      if (pool.remove(sspId, s)) {
+        forgetSsp(sspId);
+      }
       retire(s, "overflow acknowledged");
       return HeartbeatResult.REBOOTSTRAP;
     }
@@ -429,6 +536,10 @@ public final class Scheduler implements AutoCloseable {
               if (s.state == Ssp.State.REPLAYING) {
                 s.state = Ssp.State.READY;
                 log.info("event=ssp_ready ssp_id={} seq={}", s.id, s.ackedSeq);
+                if (s.restoring) {
+                  s.restoring = false;
+                  spawn("scheduler-restore-" + s.id, () -> restoreQueries(s));
+                }
                 spawn("scheduler-place-pending", this::placePending);
               }
               awaitAppend(seen, 200);
@@ -538,14 +649,35 @@ public final class Scheduler implements AutoCloseable {
       for (Ssp s : pool.values()) {
         if (now - s.lastHeartbeatNanos > config.staleAfter().toNanos()) {
           if (pool.remove(s.id, s)) {
+            forgetSsp(s.id);
             staleRemovals.inc();
             retire(s, "stale");
             moveQueries(s);
           }
         }
+        if (s.active && s.ackedSeq != s.persistedAck && pool.get(s.id) == s) {
+          persistSsp(s);
+        }
+      }
+      if (!known.isEmpty() && now - startNanos > config.staleAfter().toNanos()) {
+        for (String id : List.copyOf(known.keySet())) {
+          if (known.remove(id) != null) {
+            forgetSsp(id);
+            staleRemovals.inc();
+            log.info("event=known_ssp_not_returned ssp_id={}", id);
+            moveQueries(id, assignedTo(id));
+          }
+        }
       }
       truncateWal();
     }
+  }
+
+  private List<String> assignedTo(String sspId) {
+    return queries.values().stream()
+        .filter(q -> sspId.equals(q.sspId()))
+        .map(QueryAssignment::queryId)
+        .toList();
   }
 
   private void truncateWal() {
@@ -593,13 +725,13 @@ public final class Scheduler implements AutoCloseable {
           Optional<String> initial = forward(s, q);
           if (initial.isPresent()) {
             QueryAssignment a = withSsp(q, s);
-            queries.put(queryId, a);
+            putQuery(a);
             return new Placement(a, initial.get());
           }
           s.queries.remove(queryId);
         }
       }
-      queries.put(queryId, q);
+      putQuery(q);
       return place(q);
     } finally {
       queryLock.unlock();
@@ -610,10 +742,16 @@ public final class Scheduler implements AutoCloseable {
   boolean unregisterQuery(String queryId) {
     queryLock.lock();
     try {
-      QueryAssignment q = queries.remove(queryId);
+      QueryAssignment q = queries.get(queryId);
       if (q == null) {
         return false;
       }
+      try {
+        replica.deletePlacement(Replica.Placement.QUERY, queryId);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      queries.remove(queryId);
       if (q.sspId() != null) {
         Ssp s = pool.get(q.sspId());
         if (s != null) {
@@ -653,7 +791,7 @@ public final class Scheduler implements AutoCloseable {
       Optional<String> initial = forward(s, q);
       if (initial.isPresent()) {
         QueryAssignment a = withSsp(q, s);
-        queries.put(q.queryId(), a);
+        putQuery(a);
         s.queries.add(q.queryId());
         log.info("event=query_placed query_id={} ssp_id={}", q.queryId(), s.id);
         return new Placement(a, initial.get());
@@ -667,26 +805,61 @@ public final class Scheduler implements AutoCloseable {
 
   /** Moves the queries of an SSP that left the pool (or overflowed) to healthy SSPs. */
   private void moveQueries(Ssp gone) {
+    List<String> ids = List.copyOf(gone.queries);
+    gone.queries.removeAll(ids);
+    moveQueries(gone.id, ids);
+  }
+
+  /** Moves the queries {@code ids} still assigned to {@code goneId} to healthy SSPs. */
+  private void moveQueries(String goneId, List<String> ids) {
     queryLock.lock();
     try {
-      for (String id : List.copyOf(gone.queries)) {
-        gone.queries.remove(id);
+      for (String id : ids) {
         QueryAssignment q = queries.get(id);
-        if (q == null || !gone.id.equals(q.sspId())) {
+        if (q == null || !goneId.equals(q.sspId())) {
           continue;
         }
         QueryAssignment pending =
             new QueryAssignment(id, q.surql(), q.params(), q.clientId(), null, null);
-        queries.put(id, pending);
+        putQuery(pending);
         try {
           place(pending);
-          log.info("event=query_reassigned query_id={} from={}", id, gone.id);
+          log.info("event=query_reassigned query_id={} from={}", id, goneId);
         } catch (NoSspAvailableException e) {
-          log.warn("event=query_pending query_id={} from={}", id, gone.id);
+          log.warn("event=query_pending query_id={} from={}", id, goneId);
         }
       }
     } finally {
       queryLock.unlock();
+    }
+  }
+
+  /**
+   * Sends the queries that were assigned to {@code s} before a restart to it again; one it rejects
+   * is placed elsewhere.
+   */
+  private void restoreQueries(Ssp s) {
+    List<String> rejected = new ArrayList<>();
+    queryLock.lock();
+    try {
+      for (String id : List.copyOf(s.queries)) {
+        QueryAssignment q = queries.get(id);
+        if (q == null || !s.id.equals(q.sspId())) {
+          s.queries.remove(id);
+          continue;
+        }
+        if (forward(s, q).isPresent()) {
+          log.info("event=query_restored query_id={} ssp_id={}", id, s.id);
+        } else {
+          s.queries.remove(id);
+          rejected.add(id);
+        }
+      }
+    } finally {
+      queryLock.unlock();
+    }
+    if (!rejected.isEmpty()) {
+      moveQueries(s.id, rejected);
     }
   }
 

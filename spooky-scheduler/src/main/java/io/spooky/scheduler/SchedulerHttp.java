@@ -195,7 +195,7 @@ final class SchedulerHttp {
     long seq;
     try (Replica.View view = scheduler.replicaView()) {
       seq = view.seq();
-      rows = QueryEvaluator.evaluate(select, params, view);
+      rows = QueryEvaluator.evaluate(select, params, ProxyPage.of(select, params, view));
     } catch (QueryEvaluationException e) {
       throw new ProblemException(400, "query-failed", "Query failed", e.getMessage());
     }

@@ -32,6 +32,15 @@ final class Ssp {
   /** Last seq the SSP acknowledged with a 2xx to {@code POST /ingest}. */
   volatile long ackedSeq;
 
+  /** Acked seq last written to the replica's placement records. */
+  volatile long persistedAck = -1;
+
+  /**
+   * True from the registration of an SSP known from before a restart until it is Ready: its
+   * persisted queries are then sent to it again.
+   */
+  volatile boolean restoring;
+
   volatile long lastHeartbeatNanos;
   volatile long views;
   volatile double cpu;

@@ -109,4 +109,34 @@ class ReplicaTest {
       }
     }
   }
+
+  @Test
+  void replicaWrittenWithCanonicalKeysIsRewrittenInIdOrderOnOpen() throws Exception {
+    List<RecordId> ids =
+        List.of(RecordId.of("user", 200), RecordId.of("user", 100), RecordId.of("user", "b"));
+    try (org.rocksdb.Options o = new org.rocksdb.Options().setCreateIfMissing(true);
+        org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, dir.toString())) {
+      for (RecordId id : ids) {
+        byte[] prefix = "duser\0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] key = io.spooky.core.encoding.CanonicalEncoding.encode(id.key());
+        byte[] full = java.util.Arrays.copyOf(prefix, prefix.length + key.length);
+        System.arraycopy(key, 0, full, prefix.length, key.length);
+        db.put(
+            full,
+            io.spooky.core.encoding.CanonicalEncoding.encode(
+                Value.object(Map.of("id", id, "n", new IntValue(1)))));
+      }
+    }
+    try (Replica r = Replica.open(dir);
+        Replica.View v = r.view()) {
+      List<Value> scanned = new ArrayList<>();
+      v.scanFrom("user", null, true, 10).forEach(x -> scanned.add(x.get("id")));
+      assertThat(scanned)
+          .containsExactly(
+              RecordId.of("user", 100), RecordId.of("user", 200), RecordId.of("user", "b"));
+      for (RecordId id : ids) {
+        assertThat(v.get(id)).isPresent();
+      }
+    }
+  }
 }
