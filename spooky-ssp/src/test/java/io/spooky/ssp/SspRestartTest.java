@@ -1,5 +1,9 @@
 package io.spooky.ssp;
 
+import static io.spooky.ssp.SspHttp.awaitTrue;
+import static io.spooky.ssp.SspHttp.body;
+import static io.spooky.ssp.SspHttp.json;
+import static io.spooky.ssp.SspHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,11 +25,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,45 +178,5 @@ class SspRestartTest {
       t.put((RecordId) ((ObjectValue) r).get("id"), ContentDigest.of(r));
     }
     return t.root().hex();
-  }
-
-  private String body(String url) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
-  private HttpResponse<String> post(String url, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(String s) {
-    try {
-      return JSON.readTree(s);
-    } catch (Exception e) {
-      throw new IllegalStateException(s, e);
-    }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("never happened: " + what);
-      }
-      try {
-        Thread.sleep(25);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 }

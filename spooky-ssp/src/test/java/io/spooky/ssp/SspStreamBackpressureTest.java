@@ -1,5 +1,9 @@
 package io.spooky.ssp;
 
+import static io.spooky.ssp.SspHttp.awaitTrue;
+import static io.spooky.ssp.SspHttp.body;
+import static io.spooky.ssp.SspHttp.json;
+import static io.spooky.ssp.SspHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +12,6 @@ import io.spooky.devdb.DevSurreal;
 import io.spooky.devdb.DevSurrealEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -17,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,46 +118,6 @@ class SspStreamBackpressureTest {
       awaitTrue("failed", () -> body(base + "/health").contains("\"failed\""));
       JsonNode h = json(body(base + "/health"));
       assertThat(h.get("reason").asText()).isNotEmpty();
-    }
-  }
-
-  private String body(String url) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
-  private HttpResponse<String> post(String url, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(String s) {
-    try {
-      return JSON.readTree(s);
-    } catch (Exception e) {
-      throw new IllegalStateException(s, e);
-    }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("never happened: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
     }
   }
 }
