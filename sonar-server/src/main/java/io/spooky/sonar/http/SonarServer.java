@@ -111,7 +111,12 @@ public final class SonarServer implements AutoCloseable {
             ? config.accessCode()
             : java.util.HexFormat.of().formatHex(randomBytes());
     this.files = new FileRoutes(config.maxFileBytes());
-    this.auth = new Auth(accessCode, Duration.ofDays(30), Clock.systemUTC());
+    this.auth =
+        new Auth(
+            accessCode,
+            Duration.ofDays(30),
+            Clock.systemUTC(),
+            config.authentication() ? config.dataDir().resolve("auth.json") : null);
     this.app =
         Javalin.create(
             c -> {

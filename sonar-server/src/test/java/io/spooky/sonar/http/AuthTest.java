@@ -72,6 +72,22 @@ class AuthTest {
   }
 
   @Test
+  void tokensAndIssuedCodesSurviveARestart() {
+    String token = login("default", "root-code");
+    String code =
+        new SonarClient(api, "default", token).post("/register", obj("{}")).get("code").asText();
+    server.close();
+    assertThat(dir.resolve("auth.json")).exists();
+    assertThat(dir.resolve("auth.json")).content().doesNotContain(code);
+
+    server = SonarServer.start(new SonarServer.Config("127.0.0.1", 0, dir, true, "root-code"));
+    api = server.baseUri().toString();
+    assertThat(new SonarClient(api, "default", token).get("")).isEmpty();
+    assertThat(login("default", code)).isNotBlank();
+    assertStatus(() -> login("default", "not-a-code"), 401, "invalid access code");
+  }
+
+  @Test
   void expiredTokensAreRefused() {
     SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
     Auth auth = new Auth("code", Duration.ofMinutes(5), clock);
