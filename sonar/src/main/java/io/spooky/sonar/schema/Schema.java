@@ -45,49 +45,41 @@ public final class Schema {
     this.types = types;
   }
 
-  /** The schema of a collection with no defined types yet. */
-  public static Schema builtin(String defaultNamespace) {
-    ObjectMapper m = new ObjectMapper();
-    Schema s = new Schema(defaultNamespace, Map.of());
-    try {
-      s =
-          s.with(
-              TypeSpec.fromJson(
-                  m.readTree(
-                      """
+  /**
+   * The built-in types every collection has: {@code sonar/type}, {@code sonar/feed}, {@code
+   * sonar/file}.
+   */
+  private static final List<String> BUILTIN_TYPES =
+      List.of(
+          """
                       {"namespace": "sonar", "name": "type", "version": 1,
                        "title": "Type", "fields": {
                         "namespace": {"type": "string"}, "name": {"type": "string"},
                         "version": {"type": "integer"}, "title": {"type": "string"},
                         "description": {"type": "string"}, "refines": {"type": "string"},
-                        "fields": {"type": "object"}}}"""),
-                  "sonar"),
-              0);
-      s =
-          s.with(
-              TypeSpec.fromJson(
-                  m.readTree(
-                      """
+                        "fields": {"type": "object"}}}""",
+          """
                       {"namespace": "sonar", "name": "feed", "version": 1,
                        "title": "Feed", "fields": {
                         "key": {"type": "string", "index": {"basic": true}},
                         "type": {"type": "string"}, "alias": {"type": "string"},
-                        "description": {"type": "string"}}}"""),
-                  "sonar"),
-              0);
-      s =
-          s.with(
-              TypeSpec.fromJson(
-                  m.readTree(
-                      """
+                        "description": {"type": "string"}}}""",
+          """
                       {"namespace": "sonar", "name": "file", "version": 1,
                        "title": "File", "fields": {
                         "filename": {"type": "string"}, "contentType": {"type": "string"},
                         "contentLength": {"type": "integer"},
                         "contentHash": {"type": "string", "index": {"basic": true}},
-                        "blob": {"type": "object"}, "metadata": {"type": "object"}}}"""),
-                  "sonar"),
-              0);
+                        "blob": {"type": "object"}, "metadata": {"type": "object"}}}""");
+
+  /** The schema of a collection with no defined types yet. */
+  public static Schema builtin(String defaultNamespace) {
+    ObjectMapper m = new ObjectMapper();
+    Schema s = new Schema(defaultNamespace, Map.of());
+    try {
+      for (String spec : BUILTIN_TYPES) {
+        s = s.with(TypeSpec.fromJson(m.readTree(spec), "sonar"), 0);
+      }
     } catch (java.io.IOException e) {
       throw new IllegalStateException("built-in type definitions do not parse", e);
     }
