@@ -93,7 +93,7 @@ public final class SurqlPrinter {
               + bin.op().symbol()
               + " "
               + operand(bin.right(), precedence(bin.op()));
-      case Expr.Unary u -> (u.op() == UnaryOp.NOT ? "!" : "-") + operand(u.operand(), 100);
+      case Expr.Unary u -> unary(u);
       case Expr.FunctionCall f ->
           f.name()
               + "("
@@ -111,6 +111,18 @@ public final class SurqlPrinter {
                       .collect(Collectors.joining(", "))
                   + " }";
     };
+  }
+
+  /**
+   * A unary expression. A minus before an operand that itself prints with a leading minus gets a
+   * space, because {@code --} starts a SurrealQL line comment.
+   */
+  private static String unary(Expr.Unary u) {
+    String operand = operand(u.operand(), 100);
+    if (u.op() == UnaryOp.NOT) {
+      return "!" + operand;
+    }
+    return operand.startsWith("-") ? "- " + operand : "-" + operand;
   }
 
   /** Binding strength of an operator; larger binds tighter. Mirrors the parser's precedence. */

@@ -413,6 +413,8 @@ class SurqlParserTest {
         "SELECT count() FROM t GROUP ALL",
         "SELECT (a + b) * c, -(a - b), a - (b - c), { a: 1, 'b c': [1.5f, 2dec, 'x\\'y'] }, d'2024-01-01T00:00:00Z', 1h30m, u'0190a7f0-0000-7000-8000-000000000000' FROM t",
         "SELECT tags[0] AS first FROM t WHERE string::len(name) > 3 AND name NOT IN ['x']",
+        // `--` starts a line comment: a minus before a negated operand must print with a space.
+        "SELECT (a + b) * - -c, - -1 AS m FROM t WHERE - -x > 0",
       })
   void printedTextParsesToTheSameTree(String q) {
     SelectStatement s = SurqlParser.parse(q);
