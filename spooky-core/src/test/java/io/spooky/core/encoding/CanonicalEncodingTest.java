@@ -3,21 +3,33 @@ package io.spooky.core.encoding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spooky.core.digest.ContentDigest;
+import io.spooky.core.value.ArrayValue;
 import io.spooky.core.value.BytesValue;
+import io.spooky.core.value.DecimalValue;
+import io.spooky.core.value.FloatValue;
 import io.spooky.core.value.GeometryValue;
 import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RandomValues;
 import io.spooky.core.value.RecordId;
+import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
+import io.spooky.core.value.Values;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +129,134 @@ class CanonicalEncodingTest {
         .isEqualTo(CanonicalEncoding.encode(Value.of(new BigDecimal("25E-1"))));
     assertThat(CanonicalEncoding.encode(Value.of(Double.longBitsToDouble(0x7ff0000000000001L))))
         .isEqualTo(CanonicalEncoding.encode(Value.of(Double.NaN)));
+  }
+
+  /**
+   * Rebuilds {@code v} as a different but equal Java value: every object from a map filled in a
+   * random order (alternately through {@link ObjectValue#of} and the constructor with a map in
+   * UTF-16 order), every decimal with extra trailing zeros, every NaN with other payload bits and
+   * every string as a fresh copy.
+   */
+  private static Value rebuilt(Value v, Random r) {
+    return switch (v) {
+      case ObjectValue o -> {
+        List<String> keys = new ArrayList<>(o.fields().keySet());
+        Collections.shuffle(keys, r);
+        Map<String, Value> fields = new LinkedHashMap<>();
+        for (String k : keys) {
+          fields.put(new String(k.toCharArray()), rebuilt(o.fields().get(k), r));
+        }
+        yield r.nextBoolean() ? ObjectValue.of(fields) : new ObjectValue(new TreeMap<>(fields));
+      }
+      case ArrayValue a -> {
+        List<Value> items = new ArrayList<>();
+        for (Value item : a.items()) {
+          items.add(rebuilt(item, r));
+        }
+        yield new ArrayValue(items);
+      }
+      case RecordId id -> new RecordId(new String(id.table().toCharArray()), rebuilt(id.key(), r));
+      case GeometryValue g -> new GeometryValue(g.kind(), rebuilt(g.coordinates(), r));
+      case DecimalValue d -> {
+        int extra = r.nextInt(4);
+        BigInteger unscaled = d.value().unscaledValue().multiply(BigInteger.TEN.pow(extra));
+        yield Value.of(new BigDecimal(unscaled, d.value().scale() + extra));
+      }
+      case FloatValue f when Double.isNaN(f.value()) ->
+          Value.of(Double.longBitsToDouble(0x7ff0000000000001L | r.nextLong(1L << 51)));
+      case StringValue s -> Value.of(new String(s.value().toCharArray()));
+      default -> v;
+    };
+  }
+
+  @Test
+  void equalValuesEncodeAndDigestIdenticallyWhateverTheirConstruction() {
+    RandomValues gen = new RandomValues(SEED);
+    Random r = gen.random();
+    for (int i = 0; i < 3_000; i++) {
+      Value v = gen.any(4);
+      Value same = rebuilt(v, r);
+      assertThat(same).as("rebuilt %s seed=%d", v, SEED).isEqualTo(v);
+      assertThat(CanonicalEncoding.encode(same))
+          .as("encoding of %s rebuilt, seed=%d", v, SEED)
+          .isEqualTo(CanonicalEncoding.encode(v));
+      assertThat(ContentDigest.of(same)).isEqualTo(ContentDigest.of(v));
+    }
+  }
+
+  @Test
+  void numericallyEqualNumbersEncodeAlikeOnlyWithinOneType() {
+    Random r = new Random(SEED);
+    for (int i = 0; i < 1_000; i++) {
+      long k = r.nextInt(2_000_001) - 1_000_000;
+      Value asInt = Value.of(k);
+      Value asFloat = Value.of((double) k);
+      Value asDecimal = Value.of(BigDecimal.valueOf(k).setScale(r.nextInt(5)));
+      Value asOtherDecimal = Value.of(new BigDecimal(k + ".000"));
+      // SurrealDB's = holds across the three types ...
+      assertThat(Values.equal(asInt, asFloat) && Values.equal(asFloat, asDecimal)).isTrue();
+      // ... but the encoding is type-strict, and normalizes decimals.
+      byte[] i8 = CanonicalEncoding.encode(asInt);
+      byte[] f8 = CanonicalEncoding.encode(asFloat);
+      byte[] d8 = CanonicalEncoding.encode(asDecimal);
+      assertThat(i8).as("k=%d seed=%d", k, SEED).isNotEqualTo(f8).isNotEqualTo(d8);
+      assertThat(f8).isNotEqualTo(d8);
+      assertThat(CanonicalEncoding.encode(asOtherDecimal)).isEqualTo(d8);
+    }
+  }
+
+  /**
+   * The bytes section 1.2 of PROTOCOL.md gives for a string, built independently of the encoder.
+   */
+  private static byte[] expectedString(String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(utf8.length + 11);
+    out.put((byte) 0x07);
+    long n = utf8.length;
+    while (n >= 0x80) {
+      out.put((byte) (n & 0x7F | 0x80));
+      n >>>= 7;
+    }
+    out.put((byte) n).put(utf8);
+    return java.util.Arrays.copyOf(out.array(), out.position());
+  }
+
+  @Test
+  void stringsOfEveryLengthAndMixEncodeAsLengthThenUtf8() {
+    Random r = new Random(SEED);
+    EncodingBuffer reused = new EncodingBuffer(16);
+    for (int i = 0; i < 3_000; i++) {
+      int n = i < 300 ? i % 150 : r.nextInt(r.nextBoolean() ? 70 : 20_000);
+      StringBuilder sb = new StringBuilder();
+      for (int j = 0; j < n; j++) {
+        sb.append((char) (' ' + r.nextInt(95)));
+      }
+      if (n > 0 && r.nextBoolean()) {
+        int at = r.nextInt(n);
+        String other =
+            new String[] {"é", "\u00ff", "\u0141", "\uFFFD", "\uD83D\uDE00"}[r.nextInt(5)];
+        sb.replace(at, at + 1, other);
+      }
+      String s = sb.toString();
+      byte[] expected = expectedString(s);
+      assertThat(CanonicalEncoding.encode(Value.of(s)))
+          .as("length %d seed=%d", n, SEED)
+          .isEqualTo(expected);
+      reused.reset();
+      CanonicalEncoding.encode(Value.of(s), reused);
+      assertThat(reused.toByteArray()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void floatsAreTheirBitsBigEndian() {
+    Random r = new Random(SEED);
+    for (int i = 0; i < 1_000; i++) {
+      double d = Double.longBitsToDouble(r.nextLong());
+      long bits = Double.isNaN(d) ? 0x7ff8000000000000L : Double.doubleToRawLongBits(d);
+      byte[] expected = ByteBuffer.allocate(9).put((byte) 0x05).putLong(bits).array();
+      assertThat(CanonicalEncoding.encode(Value.of(d))).as("%s", d).isEqualTo(expected);
+    }
   }
 
   @Test
