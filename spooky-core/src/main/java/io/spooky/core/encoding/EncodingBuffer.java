@@ -81,20 +81,31 @@ public final class EncodingBuffer {
 
   /** Writes {@code v} as an unsigned LEB128 varint (7 bits per byte, least significant first). */
   public void writeVarint(long v) {
+    // Kept small so the JIT inlines it: most varints (counts, lengths, small ints) are one byte.
+    if ((v & ~0x7FL) == 0) {
+      writeByte((int) v);
+    } else {
+      writeLongVarint(v);
+    }
+  }
+
+  private void writeLongVarint(long v) {
     ensure(10);
+    byte[] b = bytes;
+    int p = size;
     while ((v & ~0x7FL) != 0) {
-      bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;
     }
-    bytes[size++] = (byte) v;
+    b[p++] = (byte) v;
+    size = p;
   }
 
   /** Writes {@code v} big-endian in 8 bytes. */
   public void writeLong(long v) {
     ensure(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      bytes[size++] = (byte) (v >>> shift);
-    }
+    BIG_ENDIAN_LONGS.set(bytes, size, v);
+    size += 8;
   }
 
   /**
@@ -105,9 +116,13 @@ public final class EncodingBuffer {
    */
   public void writeString(String s) {
     int n = s.length();
-    if (n < 64 && writeShortAscii(s, n)) {
-      return;
+    if (n >= SHORT || !writeShortAscii(s, n)) {
+      writeOtherString(s);
     }
+  }
+
+  /** {@link #writeString} for strings that are long or not ASCII. */
+  private void writeOtherString(String s) {
     // getBytes is vectorized for the common all-ASCII case but replaces an unpaired surrogate with
     // a '?' byte. Then either some char took more than one byte, or the bytes contain a '?'; only
     // in those cases is the string scanned for surrogates.
@@ -141,6 +156,15 @@ public final class EncodingBuffer {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /**
+   * Strings shorter than this are copied char by char; longer ones through {@link String#getBytes},
+   * whose intrinsic copy wins from about this length on (measured, see docs/BENCHMARKS.md).
+   */
+  private static final int SHORT = 32;
+
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
   private static final long QUESTION_MARKS = '?' * ONES;
@@ -180,7 +204,12 @@ public final class EncodingBuffer {
 
   private void ensure(int extra) {
     if (size + extra > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + extra));
+      grow(extra);
     }
+  }
+
+  /** Out of line, so that the inlined {@link #ensure} stays a compare and a branch. */
+  private void grow(int extra) {
+    bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + extra));
   }
 }
