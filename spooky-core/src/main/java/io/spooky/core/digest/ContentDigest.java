@@ -43,11 +43,36 @@ public final class ContentDigest {
 
   private static final Hasher128 XXH3_128 = Hashing.xxh3_128();
 
+  /**
+   * Scratch space for {@link #of(Value)} and {@link #leaf(RecordId, Digest)}. Encoding runs no
+   * caller code, so a thread never needs two at once; a buffer grown past {@link #MAX_KEPT_SCRATCH}
+   * by one huge value is dropped after use.
+   */
+  private static final ThreadLocal<EncodingBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> new EncodingBuffer(4096));
+
+  private static final int MAX_KEPT_SCRATCH = 1 << 16;
+
   private ContentDigest() {}
 
-  /** The digest of a value: its version when the value is a record's content. */
+  /**
+   * The digest of a value: its version when the value is a record's content. Encodes into a
+   * per-thread scratch buffer, so repeated calls allocate nothing but the result (as fast as
+   * passing a reused buffer to {@link #of(Value, EncodingBuffer)}).
+   */
   public static Digest of(Value v) {
-    return of(v, new EncodingBuffer(512));
+    EncodingBuffer scratch = SCRATCH.get();
+    try {
+      return of(v, scratch);
+    } finally {
+      release(scratch);
+    }
+  }
+
+  private static void release(EncodingBuffer scratch) {
+    if (scratch.array().length > MAX_KEPT_SCRATCH) {
+      SCRATCH.remove();
+    }
   }
 
   /** {@link #of(Value)}, using {@code scratch} (which is reset first) for the encoding. */
@@ -60,7 +85,12 @@ public final class ContentDigest {
 
   /** The Merkle leaf for record {@code id} at {@code version}. */
   public static Digest leaf(RecordId id, Digest version) {
-    return leaf(id, version, new EncodingBuffer(64));
+    EncodingBuffer scratch = SCRATCH.get();
+    try {
+      return leaf(id, version, scratch);
+    } finally {
+      release(scratch);
+    }
   }
 
   /** {@link #leaf(RecordId, Digest)}, using {@code scratch} (reset first). */
