@@ -33,7 +33,8 @@ final class SchedulerCommand extends FlaglessCommand {
         SPOOKY_SCHEDULER_HEARTBEAT_INTERVAL_MS, _STALE_AFTER_MS, _SSP_POLL_INTERVAL_MS
                                               5000, 15000, 3000
         SPOOKY_SCHEDULER_MAX_BUFFER_PER_SSP   10000
-        SPOOKY_SCHEDULER_SECRET               shared bearer secret (unset: open)
+        SPOOKY_SCHEDULER_SECRET               shared bearer secret; unset or blank: SPOOKY_SECRET
+                                              (spooky.secret), the one the SSPs read; neither: open
       """;
 
   private final Map<String, String> env;

@@ -29,7 +29,8 @@ class SchedulerCommandTest {
     assertThat(run(Map.of(), "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("SPOOKY_SCHEDULER_INGEST_PORT")
-        .contains("SPOOKY_SCHEDULER_LOAD_BALANCE");
+        .contains("SPOOKY_SCHEDULER_LOAD_BALANCE")
+        .contains("SPOOKY_SECRET");
     assertThat(Main.usage()).contains("scheduler");
   }
 

@@ -101,6 +101,7 @@ public final class Scheduler implements AutoCloseable {
   private final Object appended = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private final Metrics metrics = new Metrics();
+  private final SspMetrics sspMetrics = new SspMetrics();
   private final Metrics.Counter ingested =
       metrics.counter("spooky_scheduler_events_ingested_total", "Events accepted by POST /ingest");
   private final Metrics.Counter captured =
@@ -442,7 +443,7 @@ public final class Scheduler implements AutoCloseable {
       retire(old, "re-registered");
     }
     long snapshotSeq = freeze();
-    Ssp s = new Ssp(sspId, url, snapshotSeq, System.nanoTime());
+    Ssp s = new Ssp(sspId, url, snapshotSeq, System.nanoTime(), sspMetrics.registered(sspId));
     if (known.remove(sspId) != null) {
       // Known from before a restart: its queries stay here and are sent again once it is Ready.
       s.restoring = true;
@@ -534,6 +535,7 @@ public final class Scheduler implements AutoCloseable {
             List<LogEntry> batch = wal.read(s.ackedSeq + 1, config.ingestBatch(), READ_BYTES);
             if (batch.isEmpty()) {
               if (s.state == Ssp.State.REPLAYING) {
+                s.readyNanos = System.nanoTime();
                 s.state = Ssp.State.READY;
                 log.info("event=ssp_ready ssp_id={} seq={}", s.id, s.ackedSeq);
                 if (s.restoring) {
@@ -549,8 +551,10 @@ public final class Scheduler implements AutoCloseable {
               s.ackedSeq = batch.getLast().seq();
               s.delivered += batch.size();
               delivered.add(batch.size());
+              s.counters.sent.add(batch.size());
               backoff = 50;
             } else {
+              s.counters.sendFailures.increment();
               sleep(backoff);
               backoff = Math.min(backoff * 2, 2000);
             }
@@ -563,6 +567,9 @@ public final class Scheduler implements AutoCloseable {
         return;
       } catch (IOException | RuntimeException e) {
         log.warn("event=ssp_delivery_failed ssp_id={} error=\"{}\"", s.id, e.toString());
+        if (s.state != Ssp.State.BOOTSTRAPPING) {
+          s.counters.sendFailures.increment();
+        }
         sleep(backoff);
         backoff = Math.min(backoff * 2, 2000);
       }
@@ -573,6 +580,7 @@ public final class Scheduler implements AutoCloseable {
     s.state = Ssp.State.OVERFLOWED;
     unfreeze(s);
     overflows.inc();
+    s.counters.overflows.increment();
     log.warn(
         "event=ssp_buffer_overflow ssp_id={} acked_seq={} last_seq={} max={}",
         s.id,
@@ -669,6 +677,9 @@ public final class Scheduler implements AutoCloseable {
           }
         }
       }
+      // Per-SSP counters outlive a removal by a minute or two, so the last values get scraped.
+      sspMetrics.sweep(
+          pool.keySet(), now, Math.max(2 * config.staleAfter().toNanos(), 60_000_000_000L));
       truncateWal();
     }
   }
@@ -938,7 +949,10 @@ public final class Scheduler implements AutoCloseable {
 
   // ---------------------------------------------------------------- status
 
-  /** A point-in-time description of one SSP, for {@code GET /ssps} and metrics. */
+  /**
+   * A point-in-time description of one SSP, for {@code GET /ssps} and metrics; {@code
+   * bootstrapMillis} is the time from its registration to Ready, -1 until it is Ready.
+   */
   record SspStatus(
       String sspId,
       URI url,
@@ -951,7 +965,8 @@ public final class Scheduler implements AutoCloseable {
       long ackedSeq,
       long lag,
       long delivered,
-      long msSinceHeartbeat) {}
+      long msSinceHeartbeat,
+      long bootstrapMillis) {}
 
   List<SspStatus> ssps() {
     long last = wal.lastSeq();
@@ -972,7 +987,10 @@ public final class Scheduler implements AutoCloseable {
                     s.ackedSeq,
                     last - s.ackedSeq,
                     s.delivered,
-                    Duration.ofNanos(now - s.lastHeartbeatNanos).toMillis()))
+                    Duration.ofNanos(now - s.lastHeartbeatNanos).toMillis(),
+                    s.state == Ssp.State.READY
+                        ? Duration.ofNanos(s.readyNanos - s.registeredNanos).toMillis()
+                        : -1))
         .toList();
   }
 
@@ -986,6 +1004,10 @@ public final class Scheduler implements AutoCloseable {
     metrics.gauge("spooky_scheduler_queries", "Registered queries", queries::size);
     metrics.gauge("spooky_scheduler_ssps", "SSPs in the pool", pool::size);
     metrics.gauge(
+        "spooky_scheduler_max_buffer_per_ssp",
+        "Lag in events beyond which an SSP must re-bootstrap",
+        config::maxBufferPerSsp);
+    metrics.gauge(
         "spooky_scheduler_ssps_ready",
         "SSPs in the Ready state",
         () -> pool.values().stream().filter(x -> x.state == Ssp.State.READY).count());
@@ -996,6 +1018,7 @@ public final class Scheduler implements AutoCloseable {
           long last = wal.lastSeq();
           return pool.values().stream().mapToLong(x -> last - x.ackedSeq).max().orElse(0);
         });
+    sspMetrics.register(metrics, this::ssps);
   }
 
   /** Seq of the last event in the WAL. */

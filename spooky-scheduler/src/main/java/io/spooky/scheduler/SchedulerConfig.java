@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  *     SPOOKY_SCHEDULER_MAX_BUFFER_PER_SSP}, default 10,000)
  * @param ingestBatch most events in one {@code POST /ingest} to an SSP (default 500)
  * @param secret shared secret every request must carry as {@code Authorization: Bearer}, and that
- *     the scheduler sends to SSPs ({@code SPOOKY_SCHEDULER_SECRET}); null means open
+ *     the scheduler sends to SSPs ({@code SPOOKY_SCHEDULER_SECRET}, else the shared {@code
+ *     SPOOKY_SECRET} that SSPs read too); null means open
  */
 public record SchedulerConfig(
     String host,
@@ -147,7 +148,21 @@ public record SchedulerConfig(
         Duration.ofMillis(s.integer("ssp_poll_interval_ms", (int) d.pollInterval.toMillis())),
         s.integer("max_buffer_per_ssp", d.maxBufferPerSsp),
         s.integer("ingest_batch", d.ingestBatch),
-        s.text("secret", null));
+        secret(source, s));
+  }
+
+  /**
+   * The scheduler's own secret ({@code SPOOKY_SCHEDULER_SECRET}, then {@code scheduler.secret} in
+   * {@code spooky.yml}) if set and not blank, else the secret shared with the SSPs ({@code
+   * SPOOKY_SECRET}, then {@code spooky.secret}), else null. One {@code SPOOKY_SECRET} (or one
+   * {@code spooky.secret} in a shared file) therefore configures both sides.
+   */
+  private static String secret(ConfigSource source, Setting s) {
+    String own = s.text("secret", null);
+    if (own != null && !own.isBlank()) {
+      return own;
+    }
+    return source.string("spooky.secret").filter(v -> !v.isBlank()).orElse(null);
   }
 
   /** Looks a setting up under its environment name first, then under {@code scheduler.}. */

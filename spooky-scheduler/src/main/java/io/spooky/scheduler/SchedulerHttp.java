@@ -322,6 +322,9 @@ final class SchedulerHttp {
         g.writeNumberField("lag", s.lag());
         g.writeNumberField("delivered", s.delivered());
         g.writeNumberField("last_heartbeat_ms_ago", s.msSinceHeartbeat());
+        if (s.bootstrapMillis() >= 0) {
+          g.writeNumberField("bootstrap_ms", s.bootstrapMillis());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -47,12 +47,22 @@ final class Ssp {
   volatile double memory;
   volatile long delivered;
 
-  Ssp(String id, URI url, long snapshotSeq, long nowNanos) {
+  /** When it registered, and when it became Ready (meaningful once {@code state} is READY). */
+  final long registeredNanos;
+
+  volatile long readyNanos;
+
+  /** The Prometheus counters of its id, shared with its earlier and later registrations. */
+  final SspMetrics.Counters counters;
+
+  Ssp(String id, URI url, long snapshotSeq, long nowNanos, SspMetrics.Counters counters) {
     this.id = id;
     this.url = url;
     this.snapshotSeq = snapshotSeq;
     this.ackedSeq = snapshotSeq;
     this.lastHeartbeatNanos = nowNanos;
+    this.registeredNanos = nowNanos;
+    this.counters = counters;
   }
 
   URI resolve(String path) {

@@ -2,26 +2,114 @@ package io.spooky.service;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * A minimal Prometheus registry: counters, gauges and fixed-bucket histograms without labels,
- * rendered in the text exposition format (version 0.0.4). Thread-safe; metrics are registered once
- * at start-up and updated lock-free.
+ * A minimal Prometheus registry: counters, gauges and fixed-bucket histograms without labels, and
+ * labelled families whose samples are read at scrape time, rendered in the text exposition format
+ * (version 0.0.4). Every metric name is registered once and gets its {@code # HELP} and {@code #
+ * TYPE} lines once; label values are escaped as the format requires. Thread-safe; metrics are
+ * registered once at start-up and updated lock-free.
  */
 public final class Metrics {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+  private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private final List<Metric> metrics = new ArrayList<>();
 
-  private sealed interface Metric permits Counter, Gauge, Histogram {
+  private sealed interface Metric permits Counter, Gauge, Histogram, Family {
+    String name();
+
     void render(StringBuilder out);
+  }
+
+  /** The type a labelled family is exposed as. */
+  public enum FamilyType {
+    COUNTER,
+    GAUGE
+  }
+
+  /**
+   * One sample of a labelled family: label names and values, in the order they are rendered, and
+   * the value. Names must be valid Prometheus label names not starting with {@code __}; values are
+   * any text (escaped when rendered).
+   */
+  public record Sample(List<String> labelNames, List<String> labelValues, double value) {
+    public Sample {
+      labelNames = List.copyOf(labelNames);
+      labelValues = List.copyOf(labelValues);
+      if (labelNames.size() != labelValues.size()) {
+        throw new IllegalArgumentException("label names and values differ in number");
+      }
+      for (String n : labelNames) {
+        if (!LABEL.matcher(n).matches() || n.startsWith("__")) {
+          throw new IllegalArgumentException("invalid label name: " + n);
+        }
+      }
+    }
+
+    /** A sample with one label. */
+    public static Sample of(String label, String value, double v) {
+      return new Sample(List.of(label), List.of(value), v);
+    }
+
+    /** A sample with two labels. */
+    public static Sample of(String label1, String value1, String label2, String value2, double v) {
+      return new Sample(List.of(label1, label2), List.of(value1, value2), v);
+    }
+  }
+
+  /**
+   * A labelled family (for example one series per SSP), whose samples a supplier produces at scrape
+   * time. A family with no samples renders only its HELP and TYPE lines.
+   */
+  public static final class Family implements Metric {
+    private final String name;
+    private final String help;
+    private final FamilyType type;
+    private final Supplier<? extends Collection<Sample>> samples;
+
+    private Family(
+        String name, String help, FamilyType type, Supplier<? extends Collection<Sample>> samples) {
+      this.name = name;
+      this.help = help;
+      this.type = type;
+      this.samples = samples;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public void render(StringBuilder out) {
+      header(out, name, help, type.name().toLowerCase(Locale.ROOT));
+      for (Sample s : samples.get()) {
+        out.append(name);
+        if (!s.labelNames().isEmpty()) {
+          out.append('{');
+          for (int i = 0; i < s.labelNames().size(); i++) {
+            if (i > 0) {
+              out.append(',');
+            }
+            out.append(s.labelNames().get(i)).append("=\"");
+            escapeLabelValue(s.labelValues().get(i), out);
+            out.append('"');
+          }
+          out.append('}');
+        }
+        out.append(' ').append(number(s.value())).append('\n');
+      }
+    }
   }
 
   /** A monotonically increasing count. */
@@ -51,6 +139,11 @@ public final class Metrics {
     }
 
     @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
     public void render(StringBuilder out) {
       header(out, name, help, "counter");
       out.append(name).append(' ').append(value.sum()).append('\n');
@@ -67,6 +160,11 @@ public final class Metrics {
       this.name = name;
       this.help = help;
       this.supplier = supplier;
+    }
+
+    @Override
+    public String name() {
+      return name;
     }
 
     @Override
@@ -108,6 +206,11 @@ public final class Metrics {
 
     public long count() {
       return count.sum();
+    }
+
+    @Override
+    public String name() {
+      return name;
     }
 
     @Override
@@ -153,6 +256,16 @@ public final class Metrics {
     return h;
   }
 
+  /**
+   * Registers a labelled family; {@code samples} is called at every scrape, from the scraping
+   * thread, and must not call back into this registry. Counter families should be named {@code
+   * …_total} and only ever report increasing values per label set.
+   */
+  public synchronized void family(
+      String name, String help, FamilyType type, Supplier<? extends Collection<Sample>> samples) {
+    metrics.add(new Family(checkName(name), help, type, samples));
+  }
+
   /** The text exposition of every registered metric, in registration order. */
   public synchronized String exposition() {
     StringBuilder out = new StringBuilder();
@@ -167,13 +280,7 @@ public final class Metrics {
       throw new IllegalArgumentException("invalid metric name: " + name);
     }
     for (Metric m : metrics) {
-      String existing =
-          switch (m) {
-            case Counter c -> c.name;
-            case Gauge g -> g.name;
-            case Histogram h -> h.name;
-          };
-      if (existing.equals(name)) {
+      if (m.name().equals(name)) {
         throw new IllegalArgumentException("metric already registered: " + name);
       }
     }
@@ -189,7 +296,26 @@ public final class Metrics {
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
+  /** A label value as the text format wants it: backslash, double quote and newline escaped. */
+  static void escapeLabelValue(String v, StringBuilder out) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        default -> out.append(c);
+      }
+    }
+  }
+
   private static String number(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }

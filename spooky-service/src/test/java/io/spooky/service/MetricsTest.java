@@ -3,6 +3,8 @@ package io.spooky.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
@@ -46,5 +48,40 @@ class MetricsTest {
     assertThatThrownBy(() -> m.counter("1a", "x")).hasMessageContaining("invalid");
     assertThatThrownBy(() -> m.histogram("h", "x", 1, 1)).hasMessageContaining("increase");
     assertThatThrownBy(() -> m.counter("b", "x").add(-1)).hasMessageContaining("only increase");
+  }
+
+  @Test
+  void rendersLabelledFamiliesWithOneHeaderAndEscapedValues() {
+    Metrics m = new Metrics();
+    List<Metrics.Sample> sent = new ArrayList<>();
+    m.family("sent_total", "Events sent.", Metrics.FamilyType.COUNTER, () -> List.copyOf(sent));
+    m.family(
+        "state",
+        "State.",
+        Metrics.FamilyType.GAUGE,
+        () ->
+            List.of(
+                Metrics.Sample.of("ssp_id", "a", "state", "ready", 1),
+                Metrics.Sample.of("ssp_id", "a", "state", "bootstrapping", 0)));
+    assertThat(m.exposition())
+        .startsWith("# HELP sent_total Events sent.\n# TYPE sent_total counter\n# HELP state");
+    sent.add(Metrics.Sample.of("ssp_id", "plain", 7));
+    sent.add(Metrics.Sample.of("ssp_id", "q\"uo\\te\nnl", 2.5));
+    assertThat(m.exposition())
+        .isEqualTo(
+            """
+            # HELP sent_total Events sent.
+            # TYPE sent_total counter
+            sent_total{ssp_id="plain"} 7
+            sent_total{ssp_id="q\\"uo\\\\te\\nnl"} 2.5
+            # HELP state State.
+            # TYPE state gauge
+            state{ssp_id="a",state="ready"} 1
+            state{ssp_id="a",state="bootstrapping"} 0
+            """);
+    assertThatThrownBy(() -> m.family("state", "x", Metrics.FamilyType.GAUGE, List::of))
+        .hasMessageContaining("already");
+    assertThatThrownBy(() -> Metrics.Sample.of("__x", "v", 1)).hasMessageContaining("label");
+    assertThatThrownBy(() -> Metrics.Sample.of("a-b", "v", 1)).hasMessageContaining("label");
   }
 }

@@ -82,6 +82,10 @@ final class ViewHost implements AutoCloseable {
 
   private static final RecordId CURSOR_ID = RecordId.of(STATE_TABLE, "cursor");
 
+  /** Record keys {@link #keysetBound} accepts: what SurrealDB renders without quoting. */
+  private static final java.util.regex.Pattern PLAIN_KEY =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,18}");
+
   /** Lifecycle as {@code GET /health} reports it. */
   enum Status {
     BOOTSTRAPPING,
@@ -307,12 +311,32 @@ final class ViewHost implements AutoCloseable {
    * Loads {@code table} page by page through the proxy (engine thread). Pages read below {@code
    * minSeq} are read again: rows older than events already applied would undo them, whereas rows
    * newer than the applied seq are overwritten in order by the events still to come.
+   *
+   * <p>Pages go by id ({@code WHERE id > last ORDER BY id LIMIT k}), which the scheduler answers
+   * with a range scan from {@code last}, so each page costs {@code k} records whatever its
+   * position; {@code START n} would cost {@code n + k} and a whole bootstrap grow with the square
+   * of the table (docs/BENCHMARKS.md). A page whose last id has a key that may not read back as the
+   * same id (see {@link #keysetBound}) is followed by one page by {@code START}, which is
+   * equivalent since both read the table in id order.
    */
   private void loadThroughScheduler(ProxyReader source, String table, long minSeq) {
     long loaded = 0;
+    String after = null;
     while (true) {
       String surql =
-          "SELECT * FROM " + table + " ORDER BY id LIMIT " + config.pageSize() + " START " + loaded;
+          after == null
+              ? "SELECT * FROM "
+                  + table
+                  + " ORDER BY id LIMIT "
+                  + config.pageSize()
+                  + " START "
+                  + loaded
+              : "SELECT * FROM "
+                  + table
+                  + " WHERE id > "
+                  + after
+                  + " ORDER BY id LIMIT "
+                  + config.pageSize();
       ProxyReader.Page page = source.query(surql);
       if (page.seq() < minSeq) {
         try {
@@ -324,12 +348,14 @@ final class ViewHost implements AutoCloseable {
         continue;
       }
       List<Change> changes = new ArrayList<>(page.rows().size());
+      String lastId = null;
       for (Value row : page.rows()) {
         if (row instanceof ObjectValue o && o.get("id") instanceof StringValue idText) {
           RecordId id = RecordIds.parse(idText.value());
           java.util.TreeMap<String, Value> f = new java.util.TreeMap<>(o.fields());
           f.put("id", id);
           changes.add(Change.create(id, new ObjectValue(f)));
+          lastId = idText.value();
         }
       }
       registry.apply(changes);
@@ -338,7 +364,25 @@ final class ViewHost implements AutoCloseable {
         log.info("event=table_loaded table={} rows={} seq={}", table, loaded, page.seq());
         return;
       }
+      after = keysetBound(table, lastId);
     }
+  }
+
+  /**
+   * {@code idText} as the bound of the next page by id, or null when it cannot be one: it must be a
+   * record id of {@code table} whose key is a non-negative integer or a plain identifier, and
+   * render back to exactly the same text, so the proxy reads the very id the SSP saw (ids with
+   * quoted, uuid, array or object keys come as text this SSP cannot map back losslessly).
+   */
+  static String keysetBound(String table, String idText) {
+    if (idText == null || !idText.startsWith(table + ":")) {
+      return null;
+    }
+    if (!PLAIN_KEY.matcher(idText.substring(table.length() + 1)).matches()) {
+      return null;
+    }
+    RecordId id = RecordIds.parse(idText);
+    return io.spooky.core.value.SurrealQl.recordId(id).equals(idText) ? idText : null;
   }
 
   /** Registers every known view again on the fresh registry and publishes it (engine thread). */
