@@ -517,9 +517,7 @@ public final class Scheduler implements AutoCloseable {
           case BOOTSTRAPPING -> {
             if (System.nanoTime() - nextPoll >= 0) {
               if (healthy(s)) {
-                if (!s.advance(Ssp.State.BOOTSTRAPPING, Ssp.State.REPLAYING)) {
-                  continue; // flagged overflowed by the reaper meanwhile
-                }
+                s.state = Ssp.State.REPLAYING;
                 unfreeze(s);
                 log.info(
                     "event=ssp_replaying ssp_id={} from_seq={} to_seq={}",
@@ -535,7 +533,8 @@ public final class Scheduler implements AutoCloseable {
           case REPLAYING, READY -> {
             List<LogEntry> batch = wal.read(s.ackedSeq + 1, config.ingestBatch(), READ_BYTES);
             if (batch.isEmpty()) {
-              if (s.advance(Ssp.State.REPLAYING, Ssp.State.READY)) {
+              if (s.state == Ssp.State.REPLAYING) {
+                s.state = Ssp.State.READY;
                 log.info("event=ssp_ready ssp_id={} seq={}", s.id, s.ackedSeq);
                 if (s.restoring) {
                   s.restoring = false;
@@ -570,11 +569,8 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Flags {@code s} for re-bootstrap (once) and moves its queries. */
   private void overflow(Ssp s, long lastSeq) {
-    if (!s.flagOverflow()) {
-      return;
-    }
+    s.state = Ssp.State.OVERFLOWED;
     unfreeze(s);
     overflows.inc();
     log.warn(
@@ -644,18 +640,12 @@ public final class Scheduler implements AutoCloseable {
     return b;
   }
 
-  /**
-   * Removes SSPs without a heartbeat for too long, flags SSPs that lag more than {@code
-   * max_buffer_per_ssp} behind the WAL, and truncates the WAL; runs every second. The lag is
-   * checked here as well as by the delivery thread because that thread cannot check it while it
-   * waits for a hung SSP's answer (up to the request timeout).
-   */
+  /** Removes SSPs without a heartbeat for too long and truncates the WAL; runs every second. */
   private void reap() {
     long period = Math.max(50, Math.min(1000, config.staleAfter().toMillis() / 4));
     while (running) {
       sleep(period);
       long now = System.nanoTime();
-      long last = wal.lastSeq();
       for (Ssp s : pool.values()) {
         if (now - s.lastHeartbeatNanos > config.staleAfter().toNanos()) {
           if (pool.remove(s.id, s)) {
@@ -664,11 +654,6 @@ public final class Scheduler implements AutoCloseable {
             retire(s, "stale");
             moveQueries(s);
           }
-        } else if (s.active
-            && s.state != Ssp.State.OVERFLOWED
-            && last - s.ackedSeq > config.maxBufferPerSsp()
-            && pool.get(s.id) == s) {
-          overflow(s, last);
         }
         if (s.active && s.ackedSeq != s.persistedAck && pool.get(s.id) == s) {
           persistSsp(s);

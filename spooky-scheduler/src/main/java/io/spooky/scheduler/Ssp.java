@@ -55,27 +55,6 @@ final class Ssp {
     this.lastHeartbeatNanos = nowNanos;
   }
 
-  /**
-   * Moves the state from {@code from} to {@code to}; false, changing nothing, when the state is no
-   * longer {@code from} (the reaper may flag an SSP overflowed at any time).
-   */
-  synchronized boolean advance(State from, State to) {
-    if (state != from) {
-      return false;
-    }
-    state = to;
-    return true;
-  }
-
-  /** Flags the SSP for re-bootstrap; false when it already was flagged. */
-  synchronized boolean flagOverflow() {
-    if (state == State.OVERFLOWED) {
-      return false;
-    }
-    state = State.OVERFLOWED;
-    return true;
-  }
-
   URI resolve(String path) {
     String base = url.toString();
     return URI.create(base.endsWith("/") ? base + path.substring(1) : base + path);
