@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * seq) and read the WAL from there. Hence every SSP receives a dense, increasing run of seqs with
  * nothing lost or repeated, whatever its state changes, and events that arrive during a replay are
  * simply later entries of the same run. An SSP's "buffer" is its lag, {@code lastSeq - ackedSeq};
- * beyond {@link SchedulerConfig#maxBufferPerSsp()} it is flagged for re-bootstrap.
+ * beyond {@link SchedulerConfig#maxBufferPerSsp()} an SSP that is not taking deliveries
+ * (Bootstrapping, or its last delivery failed) is flagged for re-bootstrap.
  *
  * <p><b>Freeze.</b> While any SSP is Bootstrapping the replica stops applying (the WAL keeps
  * growing), so {@code /proxy/query} reads a fixed state at {@code snapshot_seq}; when the last
@@ -510,7 +511,10 @@ public final class Scheduler implements AutoCloseable {
     while (running && s.active) {
       try {
         long seen = wal.lastSeq();
-        if (seen - s.ackedSeq > config.maxBufferPerSsp() && s.state != Ssp.State.OVERFLOWED) {
+        // Only an SSP that is not taking deliveries is flagged: one that keeps acknowledging is
+        // merely behind a burst, and the WAL holds what it has not read yet.
+        if (seen - s.ackedSeq > config.maxBufferPerSsp()
+            && (s.state == Ssp.State.BOOTSTRAPPING || s.deliveryFailing)) {
           overflow(s, seen);
           return;
         }
@@ -547,7 +551,15 @@ public final class Scheduler implements AutoCloseable {
               awaitAppend(seen, 200);
               continue;
             }
-            if (post(s, batch) && s.active) {
+            boolean acknowledged;
+            try {
+              acknowledged = post(s, batch);
+            } catch (IOException e) {
+              s.deliveryFailing = true; // unreachable, or no answer within the request timeout
+              throw e;
+            }
+            s.deliveryFailing = !acknowledged;
+            if (acknowledged && s.active) {
               s.ackedSeq = batch.getLast().seq();
               s.delivered += batch.size();
               delivered.add(batch.size());

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  *     SPOOKY_SCHEDULER_STALE_AFTER_MS}, default 15 s)
  * @param pollInterval health poll of a bootstrapping SSP ({@code
  *     SPOOKY_SCHEDULER_SSP_POLL_INTERVAL_MS}, default 3 s)
- * @param maxBufferPerSsp events an SSP may lag behind the WAL before it must re-bootstrap ({@code
+ * @param maxBufferPerSsp events an SSP that is not taking deliveries (Bootstrapping, or its last
+ *     delivery failed) may lag behind the WAL before it must re-bootstrap ({@code
  *     SPOOKY_SCHEDULER_MAX_BUFFER_PER_SSP}, default 10,000)
  * @param ingestBatch most events in one {@code POST /ingest} to an SSP (default 500)
  * @param secret shared secret every request must carry as {@code Authorization: Bearer}, and that

@@ -32,6 +32,12 @@ final class Ssp {
   /** Last seq the SSP acknowledged with a 2xx to {@code POST /ingest}. */
   volatile long ackedSeq;
 
+  /**
+   * Whether the last delivery attempt failed (error status, connection error, request timeout);
+   * only a Bootstrapping SSP or one whose deliveries fail is flagged for lagging too far behind.
+   */
+  volatile boolean deliveryFailing;
+
   /** Acked seq last written to the replica's placement records. */
   volatile long persistedAck = -1;
 

@@ -259,17 +259,23 @@ final class ViewHost implements AutoCloseable {
     }
   }
 
-  /**
-   * Scheduler mode bootstrap ({@link io.spooky.ssp.scheduler.LocalSsp#bootstrap}): drops every
-   * table row, loads the watched tables ({@code SSP_TABLES}, else the tables SurrealDB lists, plus
-   * the tables of registered views) through the scheduler's proxy, re-materializes the registered
-   * views, and accepts scheduler events above {@code snapshotSeq}. No change capture runs.
-   */
   /** Scheduler mode: reports {@code bootstrapping} until the next bootstrap completes. */
   void markBootstrapping() {
     status = Status.BOOTSTRAPPING;
   }
 
+  /**
+   * Scheduler mode bootstrap ({@link io.spooky.ssp.scheduler.LocalSsp#bootstrap}): drops every view
+   * and table row, loads the watched tables ({@code SSP_TABLES}, else the tables SurrealDB lists,
+   * plus the tables views were registered on) through the scheduler's proxy, and accepts scheduler
+   * events above {@code snapshotSeq}. No change capture runs.
+   *
+   * <p>Views are dropped in memory only (their streams are closed, their rows in SurrealDB stay):
+   * by the time an SSP registers again the scheduler may have moved them to another SSP, which owns
+   * those rows now, and it sends back the views that stay here (docs/PROTOCOL.md 9.5). Kept, they
+   * would live on two SSPs, conflict in the write-back, and their expiry here would delete the rows
+   * of the copy that moved.
+   */
   void bootstrapThroughScheduler(ProxyReader source, long snapshotSeq) {
     status = Status.BOOTSTRAPPING;
     try {
@@ -282,16 +288,10 @@ final class ViewHost implements AutoCloseable {
             proxy = source;
             registry = new ViewRegistry();
             appliedSeq = snapshotSeq;
-            for (ViewMeta m : views.values()) {
-              String t = viewTable(m.surql, m.params);
-              if (t != null && !t.startsWith("_spooky_") && RecordIds.isTableName(t)) {
-                tables.add(t);
-              }
-            }
+            dropViews();
             for (String t : tables) {
               loadThroughScheduler(source, t, snapshotSeq);
             }
-            rematerialize();
             return null;
           });
       status = Status.OK;
@@ -385,24 +385,19 @@ final class ViewHost implements AutoCloseable {
     return io.spooky.core.value.SurrealQl.recordId(id).equals(idText) ? idText : null;
   }
 
-  /** Registers every known view again on the fresh registry and publishes it (engine thread). */
-  private void rematerialize() {
-    for (ViewMeta m : List.copyOf(views.values())) {
-      ViewSnapshot snapshot;
-      try {
-        snapshot = registry.register(m.id, m.surql, m.params.fields());
-      } catch (RuntimeException e) {
-        log.warn("event=view_rematerialize_failed view={} reason=\"{}\"", m.id, e.getMessage());
-        continue;
+  /** Forgets every view without touching SurrealDB and closes their streams (engine thread). */
+  private void dropViews() {
+    int dropped = views.size();
+    for (String id : List.copyOf(views.keySet())) {
+      views.remove(id);
+      for (Subscriber s : subscribers.getOrDefault(id, List.of())) {
+        s.closed(id);
       }
-      m.root = snapshot.root();
-      m.seq++;
-      pendingRefs.remove(m.id);
-      pendingNodes.remove(m.id);
-      writeFullView(m, snapshot, false);
-      for (Subscriber s : subscribers.getOrDefault(m.id, List.of())) {
-        s.snapshot(m, registry.rows(m.id));
-      }
+    }
+    pendingRefs.clear();
+    pendingNodes.clear();
+    if (dropped > 0) {
+      log.info("event=views_dropped reason=rebootstrap views={}", dropped);
     }
   }
 
