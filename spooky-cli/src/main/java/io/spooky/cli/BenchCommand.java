@@ -12,7 +12,7 @@ final class BenchCommand implements Command {
   static final String USAGE =
       """
       Usage: spooky bench ivm [--records N] [--categories N] [--views N] [--changes N] [--seed N]
-                              [--selective]
+                              [--selective] [--limit N]
 
         --records     products loaded before the views are registered (default 10000)
         --categories  distinct categories (default 20)
@@ -21,9 +21,11 @@ final class BenchCommand implements Command {
         --seed        random seed (default 1)
         --selective   distinct views "category = $c AND price >= $lo AND price < $hi" over narrow
                       price ranges, instead of top-10 views shared by category
+        --limit       the views' LIMIT (default 10; 0 = no LIMIT)
 
       Prints {"views":…,"selective":…,"records":…,"changes":…,"load_ms":…,"register_ms":…,
-      "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"heap_mb":…}
+      "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"deltas_per_change":…,
+      "heap_mb":…}  (deltas_per_change: views whose result a change altered, on average)
       """;
 
   @Override

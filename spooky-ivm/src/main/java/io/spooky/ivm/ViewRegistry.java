@@ -56,11 +56,19 @@ public final class ViewRegistry {
 
   private record Definition(SelectStatement select, Map<String, Value> params) {}
 
-  /** Scratch collections of {@link #apply}, reused across calls (one thread owns a registry). */
-  private final Set<RowSource> touched = new LinkedHashSet<>();
+  /**
+   * Scratch collections of {@link #apply}, reused across calls (one thread owns a registry). A
+   * scratch set that held more than {@link #SCRATCH_KEEP} members is replaced instead of cleared:
+   * {@code HashSet.clear()} costs the set's capacity, which never shrinks, so one large batch (a
+   * bulk load reaching every computation) would otherwise make every later single change pay for a
+   * table sized by the number of views.
+   */
+  private Set<RowSource> touched = new LinkedHashSet<>();
 
   private final List<RowSource> targets = new ArrayList<>();
-  private final Set<RowSource> seen = new java.util.HashSet<>();
+  private Set<RowSource> seen = new java.util.HashSet<>();
+
+  private static final int SCRATCH_KEEP = 64;
 
   /**
    * Registers (or replaces) view {@code viewId} for a SurrealQL {@code SELECT} and returns its
@@ -139,12 +147,20 @@ public final class ViewRegistry {
    * unspecified.
    */
   public List<ViewDelta> apply(List<Change> changes) {
-    touched.clear();
+    if (touched.size() > SCRATCH_KEEP) {
+      touched = new LinkedHashSet<>();
+    } else {
+      touched.clear();
+    }
     for (Change c : changes) {
       Value after = withId(c.id(), c.after());
       Value before = store.put(c.id(), after);
       targets.clear();
-      seen.clear();
+      if (seen.size() > SCRATCH_KEEP) {
+        seen = new java.util.HashSet<>();
+      } else {
+        seen.clear();
+      }
       routing.collect(c.table(), before, after, targets);
       Set<RowSource> byReads = readers.get(c.table());
       if (byReads != null) {

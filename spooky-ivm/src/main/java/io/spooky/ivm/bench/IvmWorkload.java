@@ -4,6 +4,7 @@ import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
 import io.spooky.ivm.Change;
+import io.spooky.ivm.ViewDelta;
 import io.spooky.ivm.ViewRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -22,16 +23,19 @@ import java.util.Random;
  * {@code --selective}, the views are instead {@code V} distinct selective ones, {@code SELECT *
  * FROM product WHERE category = $c AND price >= $lo AND price < $hi ORDER BY price DESC LIMIT 10}
  * whose ranges tile each category's prices, so that a change concerns about two views whatever
- * {@code V} is: the per-change cost then shows what routing costs as {@code V} grows. Each change
- * is one {@link ViewRegistry#apply} call, timed on its own after an unmeasured warm-up of the same
- * length (capped at 20,000) so that the figures describe the JIT-compiled engine.
+ * {@code V} is: the per-change cost then shows what routing costs as {@code V} grows. {@code
+ * --limit N} sets the views' {@code LIMIT} (default 10; 0 = none). Each change is one {@link
+ * ViewRegistry#apply} call, timed on its own after an unmeasured warm-up of the same length (capped
+ * at 20,000) so that the figures describe the JIT-compiled engine.
  *
  * <p>Prints one JSON line: {@code
  * {"views":V,"selective":S,"records":N,"changes":C,"load_ms":…,"register_ms":…,
- * "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"heap_mb":…}}. Latencies are
- * wall-clock per {@code apply} call; {@code cpu_us} is the measuring thread's CPU time per change
- * (it includes generating the change), which stays meaningful on a machine shared with other load,
- * where wall-clock figures absorb preemptions.
+ * "p50_us":…,"p99_us":…,"mean_us":…,"changes_per_s":…,"cpu_us":…,"deltas_per_change":…,
+ * "heap_mb":…}}; {@code deltas_per_change} is the mean number of views whose result a measured
+ * change altered (the output work, as opposed to routing). Latencies are wall-clock per {@code
+ * apply} call; {@code cpu_us} is the measuring thread's CPU time per change (it includes generating
+ * the change), which stays meaningful on a machine shared with other load, where wall-clock figures
+ * absorb preemptions.
  *
  * <pre>{@code
  * java -cp … io.spooky.ivm.bench.IvmWorkload --records 10000 --categories 20 --views 1000 \
@@ -41,10 +45,17 @@ import java.util.Random;
 public final class IvmWorkload {
   /** The workload's parameters. */
   public record Options(
-      int records, int categories, int views, int changes, long seed, boolean selective) {
+      int records,
+      int categories,
+      int views,
+      int changes,
+      long seed,
+      boolean selective,
+      int limit) {
     /**
-     * Parses {@code --records --categories --views --changes --seed} and the flag {@code
-     * --selective}; defaults 10000/20/100/20000/1, not selective.
+     * Parses {@code --records --categories --views --changes --seed --limit} and the flag {@code
+     * --selective}; defaults 10000/20/100/20000/1, not selective, {@code LIMIT 10}. {@code --limit
+     * 0} drops the views' {@code LIMIT}.
      */
     public static Options parse(String... args) {
       int records = 10_000;
@@ -53,6 +64,7 @@ public final class IvmWorkload {
       int changes = 20_000;
       long seed = 1;
       boolean selective = false;
+      int limit = 10;
       for (int i = 0; i < args.length; i += 2) {
         if (args[i].equals("--selective")) {
           selective = true;
@@ -69,14 +81,16 @@ public final class IvmWorkload {
           case "--views" -> views = Integer.parseInt(v);
           case "--changes" -> changes = Integer.parseInt(v);
           case "--seed" -> seed = Long.parseLong(v);
+          case "--limit" -> limit = Integer.parseInt(v);
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      if (records < 1 || categories < 1 || views < 0 || changes < 1) {
+      if (records < 1 || categories < 1 || views < 0 || changes < 1 || limit < 0) {
         throw new IllegalArgumentException(
-            "--records, --categories and --changes must be positive, --views not negative");
+            "--records, --categories and --changes must be positive, --views and --limit not"
+                + " negative");
       }
-      return new Options(records, categories, views, changes, seed, selective);
+      return new Options(records, categories, views, changes, seed, selective, limit);
     }
   }
 
@@ -90,6 +104,7 @@ public final class IvmWorkload {
       double meanUs,
       double changesPerS,
       double cpuUs,
+      double deltasPerChange,
       long heapMb) {
     /** The one-line JSON form. */
     public String toJson() {
@@ -97,7 +112,7 @@ public final class IvmWorkload {
           Locale.ROOT,
           "{\"views\":%d,\"selective\":%b,\"records\":%d,\"changes\":%d,\"load_ms\":%d,\"register_ms\":%d,"
               + "\"p50_us\":%.2f,\"p99_us\":%.2f,\"mean_us\":%.2f,\"changes_per_s\":%.0f,"
-              + "\"cpu_us\":%.2f,\"heap_mb\":%d}",
+              + "\"cpu_us\":%.2f,\"deltas_per_change\":%.2f,\"heap_mb\":%d}",
           options.views(),
           options.selective(),
           options.records(),
@@ -109,6 +124,7 @@ public final class IvmWorkload {
           meanUs,
           changesPerS,
           cpuUs,
+          deltasPerChange,
           heapMb);
     }
   }
@@ -165,7 +181,7 @@ public final class IvmWorkload {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpu0 = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
-    changes(reg, rows, r, o, o.changes(), nanos);
+    long deltas = changes(reg, rows, r, o, o.changes(), nanos);
     long total = System.nanoTime() - start;
     long cpu = threads.getCurrentThreadCpuTime() - cpu0;
 
@@ -183,14 +199,17 @@ public final class IvmWorkload {
         mean,
         o.changes() / (total / 1e9),
         cpu / 1_000.0 / o.changes(),
+        (double) deltas / o.changes(),
         heapMb);
   }
 
   private static void register(ViewRegistry reg, Options o) {
+    String limit = o.limit() == 0 ? "" : " LIMIT " + o.limit();
     if (o.selective()) {
       String surql =
           "SELECT * FROM product WHERE category = $c AND price >= $lo AND price < $hi"
-              + " ORDER BY price DESC LIMIT 10";
+              + " ORDER BY price DESC"
+              + limit;
       // Views per category, each over its own slice of the category's prices [0, MAX_PRICE).
       int perCategory = Math.max(1, (o.views() + o.categories() - 1) / o.categories());
       int width = Math.max(1, MAX_PRICE / perCategory);
@@ -203,15 +222,17 @@ public final class IvmWorkload {
                 "c", category(v % o.categories()), "lo", Value.of(lo), "hi", Value.of(lo + width)));
       }
     } else {
-      String surql = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 10";
+      String surql = "SELECT * FROM product WHERE category = $c ORDER BY price DESC" + limit;
       for (int v = 0; v < o.views(); v++) {
         reg.register("view-" + v, surql, Map.of("c", category(v % o.categories())));
       }
     }
   }
 
-  private static void changes(
+  /** Applies {@code n} changes one at a time; returns how many view deltas they produced. */
+  private static long changes(
       ViewRegistry reg, ObjectValue[] rows, Random r, Options o, int n, long[] nanos) {
+    long deltas = 0;
     for (int i = 0; i < n; i++) {
       int k = r.nextInt(rows.length);
       ObjectValue before = rows[k];
@@ -222,11 +243,13 @@ public final class IvmWorkload {
       rows[k] = after;
       Change c = Change.update((RecordId) before.get("id"), before, after);
       long t = System.nanoTime();
-      reg.apply(List.of(c));
+      List<ViewDelta> out = reg.apply(List.of(c));
       if (nanos != null) {
         nanos[i] = System.nanoTime() - t;
       }
+      deltas += out.size();
     }
+    return deltas;
   }
 
   private static Value category(int c) {

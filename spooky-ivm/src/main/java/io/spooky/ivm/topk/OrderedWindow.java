@@ -85,7 +85,8 @@ public final class OrderedWindow {
    * last flush as it was at that flush (null = absent), so the diff is computed from the changed
    * keys alone instead of by comparing two full windows.
    */
-  private final Map<Value, Row> changedSinceFlush = new HashMap<>();
+  /** Rows changed since the last flush; replaced rather than cleared once large (see flush). */
+  private Map<Value, Row> changedSinceFlush = new HashMap<>();
 
   private final boolean everything;
 
@@ -171,7 +172,13 @@ public final class OrderedWindow {
         }
       }
     }
-    changedSinceFlush.clear();
+    // HashMap.clear() costs the capacity, which never shrinks: after a batch that changed many rows
+    // (a bulk load) every later flush would pay for it.
+    if (changedSinceFlush.size() > 64) {
+      changedSinceFlush = new HashMap<>();
+    } else {
+      changedSinceFlush.clear();
+    }
     removed.sort(Values.order());
     java.util.Comparator<Placed> byIndex = java.util.Comparator.comparingInt(Placed::index);
     added.sort(byIndex);
