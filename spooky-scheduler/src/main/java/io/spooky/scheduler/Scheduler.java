@@ -736,6 +736,8 @@ public final class Scheduler implements AutoCloseable {
    * never lives on two SSPs.
    *
    * @throws NoSspAvailableException when no Ready SSP accepted it (it stays pending)
+   * @throws RegistrationUnconfirmedException when the chosen SSP did not answer in time (the query
+   *     stays assigned to it)
    */
   Placement registerQuery(String queryId, String surql, Value params, String clientId) {
     queryLock.lock();
@@ -745,11 +747,15 @@ public final class Scheduler implements AutoCloseable {
       if (prior != null && prior.sspId() != null) {
         Ssp s = pool.get(prior.sspId());
         if (s != null && s.state != Ssp.State.OVERFLOWED) {
-          Optional<String> initial = forward(s, q);
-          if (initial.isPresent()) {
-            QueryAssignment a = withSsp(q, s);
+          Forwarded f = forward(s, q);
+          QueryAssignment a = withSsp(q, s);
+          if (f.accepted()) {
             putQuery(a);
-            return new Placement(a, initial.get());
+            return new Placement(a, f.body());
+          }
+          if (f.outcome() == Forwarded.Outcome.UNKNOWN) {
+            putQuery(a);
+            throw new RegistrationUnconfirmedException(a);
           }
           s.queries.remove(queryId);
         }
@@ -811,13 +817,16 @@ public final class Scheduler implements AutoCloseable {
         continue;
       }
       tried.add(s);
-      Optional<String> initial = forward(s, q);
-      if (initial.isPresent()) {
+      Forwarded f = forward(s, q);
+      if (f.outcome() != Forwarded.Outcome.REJECTED) {
         QueryAssignment a = withSsp(q, s);
         putQuery(a);
         s.queries.add(q.queryId());
+        if (!f.accepted()) {
+          throw new RegistrationUnconfirmedException(a);
+        }
         log.info("event=query_placed query_id={} ssp_id={}", q.queryId(), s.id);
-        return new Placement(a, initial.get());
+        return new Placement(a, f.body());
       }
     }
   }
@@ -850,6 +859,12 @@ public final class Scheduler implements AutoCloseable {
           log.info("event=query_reassigned query_id={} from={}", id, goneId);
         } catch (NoSspAvailableException e) {
           log.warn("event=query_pending query_id={} from={}", id, goneId);
+        } catch (RegistrationUnconfirmedException e) {
+          log.warn(
+              "event=query_reassigned_unconfirmed query_id={} from={} to={}",
+              id,
+              goneId,
+              e.assignment.sspId());
         }
       }
     } finally {
@@ -871,8 +886,11 @@ public final class Scheduler implements AutoCloseable {
           s.queries.remove(id);
           continue;
         }
-        if (forward(s, q).isPresent()) {
+        Forwarded f = forward(s, q);
+        if (f.accepted()) {
           log.info("event=query_restored query_id={} ssp_id={}", id, s.id);
+        } else if (f.outcome() == Forwarded.Outcome.UNKNOWN) {
+          log.warn("event=query_restore_unconfirmed query_id={} ssp_id={}", id, s.id);
         } else {
           s.queries.remove(id);
           rejected.add(id);
@@ -896,6 +914,11 @@ public final class Scheduler implements AutoCloseable {
             place(q);
           } catch (NoSspAvailableException e) {
             return;
+          } catch (RegistrationUnconfirmedException e) {
+            log.warn(
+                "event=query_placed_unconfirmed query_id={} ssp_id={}",
+                q.queryId(),
+                e.assignment.sspId());
           }
         }
       }
@@ -904,8 +927,49 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** {@code POST /view/register} on the SSP; its response body on a 2xx. */
-  private Optional<String> forward(Ssp s, QueryAssignment q) {
+  /**
+   * What an SSP answered to {@code POST /view/register}: {@code ACCEPTED} with its body on a 2xx;
+   * {@code REJECTED} when it certainly does not hold the view (an error status, or the connection
+   * could not be opened); {@code UNKNOWN} when the request was sent but no answer came (timeout,
+   * connection lost), so the SSP may still be materializing the view.
+   */
+  record Forwarded(Outcome outcome, String body) {
+    enum Outcome {
+      ACCEPTED,
+      REJECTED,
+      UNKNOWN
+    }
+
+    static final Forwarded REJECTED = new Forwarded(Outcome.REJECTED, null);
+    static final Forwarded UNKNOWN = new Forwarded(Outcome.UNKNOWN, null);
+
+    boolean accepted() {
+      return outcome == Outcome.ACCEPTED;
+    }
+  }
+
+  /**
+   * Thrown when an SSP took a query's registration but did not answer within {@code
+   * view_register_timeout}. The query stays assigned to that SSP (placing it elsewhere too could
+   * leave it on two SSPs, whose write-backs of the same view id conflict); registering it again
+   * asks the same SSP, which answers at once once the view exists.
+   */
+  static final class RegistrationUnconfirmedException extends RuntimeException {
+    final QueryAssignment assignment;
+
+    RegistrationUnconfirmedException(QueryAssignment assignment) {
+      super(
+          "SSP "
+              + assignment.sspId()
+              + " did not confirm query "
+              + assignment.queryId()
+              + " in time; it stays assigned there, register it again to get its result");
+      this.assignment = assignment;
+    }
+  }
+
+  /** {@code POST /view/register} on the SSP. */
+  private Forwarded forward(Ssp s, QueryAssignment q) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
@@ -920,24 +984,37 @@ public final class Scheduler implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    HttpRequest request =
+        request(s.resolve("/view/register"))
+            .timeout(config.viewRegisterTimeout())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(out.toString()))
+            .build();
     try {
-      HttpResponse<String> r =
-          http.send(
-              jsonPost(s, "/view/register", out.toString()), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 == 2) {
-        return Optional.of(r.body().isBlank() ? "null" : r.body());
+        return new Forwarded(Forwarded.Outcome.ACCEPTED, r.body().isBlank() ? "null" : r.body());
       }
       log.warn(
           "event=view_register_rejected ssp_id={} query_id={} status={}",
           s.id,
           q.queryId(),
           r.statusCode());
-    } catch (IOException e) {
+      return Forwarded.REJECTED;
+    } catch (java.net.ConnectException e) {
       log.warn("event=view_register_failed ssp_id={} error=\"{}\"", s.id, e.toString());
+      return Forwarded.REJECTED;
+    } catch (IOException e) {
+      log.warn(
+          "event=view_register_unconfirmed ssp_id={} query_id={} error=\"{}\"",
+          s.id,
+          q.queryId(),
+          e.toString());
+      return Forwarded.UNKNOWN;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return Forwarded.UNKNOWN;
     }
-    return Optional.empty();
   }
 
   private void sendQuietly(Ssp s, String path, String body) {

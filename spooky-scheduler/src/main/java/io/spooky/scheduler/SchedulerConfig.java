@@ -41,6 +41,9 @@ import java.util.stream.Collectors;
  *     delivery failed) may lag behind the WAL before it must re-bootstrap ({@code
  *     SPOOKY_SCHEDULER_MAX_BUFFER_PER_SSP}, default 10,000)
  * @param ingestBatch most events in one {@code POST /ingest} to an SSP (default 500)
+ * @param viewRegisterTimeout how long {@code POST /view/register} on an SSP may take ({@code
+ *     SPOOKY_SCHEDULER_VIEW_REGISTER_TIMEOUT_MS}, default 60 s); a query whose registration times
+ *     out stays assigned to that SSP, because the SSP may still be materializing it
  * @param secret shared secret every request must carry as {@code Authorization: Bearer}, and that
  *     the scheduler sends to SSPs ({@code SPOOKY_SCHEDULER_SECRET}, else the shared {@code
  *     SPOOKY_SECRET} that SSPs read too); null means open
@@ -62,12 +65,16 @@ public record SchedulerConfig(
     Duration pollInterval,
     int maxBufferPerSsp,
     int ingestBatch,
+    Duration viewRegisterTimeout,
     String secret) {
 
   public SchedulerConfig {
     tables = Set.copyOf(tables);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (viewRegisterTimeout.isNegative() || viewRegisterTimeout.isZero()) {
+      throw new IllegalArgumentException("view register timeout must be positive");
     }
     if (maxBufferPerSsp <= 0 || ingestBatch <= 0) {
       throw new IllegalArgumentException("max_buffer_per_ssp and ingest batch must be positive");
@@ -96,6 +103,7 @@ public record SchedulerConfig(
         Duration.ofSeconds(3),
         10_000,
         500,
+        Duration.ofSeconds(60),
         null);
   }
 
@@ -149,6 +157,8 @@ public record SchedulerConfig(
         Duration.ofMillis(s.integer("ssp_poll_interval_ms", (int) d.pollInterval.toMillis())),
         s.integer("max_buffer_per_ssp", d.maxBufferPerSsp),
         s.integer("ingest_batch", d.ingestBatch),
+        Duration.ofMillis(
+            s.integer("view_register_timeout_ms", (int) d.viewRegisterTimeout.toMillis())),
         secret(source, s));
   }
 
@@ -211,6 +221,7 @@ public record SchedulerConfig(
         pollInterval,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
         secret);
   }
 
@@ -232,6 +243,7 @@ public record SchedulerConfig(
         pollInterval,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
         secret);
   }
 
@@ -253,6 +265,7 @@ public record SchedulerConfig(
         pollInterval,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
         secret);
   }
 
@@ -274,6 +287,7 @@ public record SchedulerConfig(
         pollInterval,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
         secret);
   }
 
@@ -295,6 +309,7 @@ public record SchedulerConfig(
         poll,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
         secret);
   }
 
@@ -316,6 +331,7 @@ public record SchedulerConfig(
         pollInterval,
         max,
         ingestBatch,
+        viewRegisterTimeout,
         secret);
   }
 
@@ -337,6 +353,7 @@ public record SchedulerConfig(
         pollInterval,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
         s);
   }
 
@@ -359,6 +376,29 @@ public record SchedulerConfig(
         pollInterval,
         maxBufferPerSsp,
         ingestBatch,
+        viewRegisterTimeout,
+        secret);
+  }
+
+  public SchedulerConfig withViewRegisterTimeout(Duration t) {
+    return new SchedulerConfig(
+        host,
+        port,
+        dbUrl,
+        dbNamespace,
+        dbDatabase,
+        dbUser,
+        dbPass,
+        tables,
+        replicaPath,
+        walPath,
+        loadBalance,
+        heartbeatInterval,
+        staleAfter,
+        pollInterval,
+        maxBufferPerSsp,
+        ingestBatch,
+        t,
         secret);
   }
 }

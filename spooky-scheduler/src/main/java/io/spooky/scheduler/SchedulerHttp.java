@@ -236,6 +236,9 @@ final class SchedulerHttp {
       p = scheduler.registerQuery(id, surql, params, client);
     } catch (Scheduler.NoSspAvailableException e) {
       throw new ProblemException(503, "no-ssp-available", "No ssp available", e.getMessage());
+    } catch (Scheduler.RegistrationUnconfirmedException e) {
+      throw new ProblemException(
+          504, "registration-unconfirmed", "Registration unconfirmed", e.getMessage());
     }
     json(
         ctx,

@@ -19,13 +19,16 @@ import java.util.concurrent.Executors;
 /**
  * A test peer speaking the SSP side of docs/PROTOCOL.md section 9 on loopback: answers {@code GET
  * /health} with a settable status, records every event of {@code POST /ingest} (with its seq) and
- * every {@code POST /view/register}, and answers the latter with a small initial result.
+ * every {@code POST /view/register}, and answers the latter with a small initial result (after a
+ * settable delay).
  */
 final class TestSsp implements AutoCloseable {
   final String id;
   private final HttpServer server;
   private volatile String health = "bootstrapping";
   private volatile int ingestStatus = 200;
+  private volatile long registerDelayMs;
+  private volatile int registerStatus = 200;
   final List<Long> seqs = new CopyOnWriteArrayList<>();
   final List<ObjectValue> events = new CopyOnWriteArrayList<>();
   final List<String> registeredViews = new CopyOnWriteArrayList<>();
@@ -42,6 +45,18 @@ final class TestSsp implements AutoCloseable {
         ex -> {
           ObjectValue body = (ObjectValue) SurrealJson.read(read(ex));
           String view = ((StringValue) body.get("id")).value();
+          long delay = registerDelayMs;
+          if (delay > 0) {
+            try {
+              Thread.sleep(delay); // a view that takes long to materialize
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          if (registerStatus != 200) {
+            reply(ex, registerStatus, "{}");
+            return;
+          }
           registeredViews.add(view);
           reply(ex, 200, "{\"id\":\"" + view + "\",\"result\":[],\"hash\":\"0\"}");
         });
@@ -75,6 +90,16 @@ final class TestSsp implements AutoCloseable {
 
   void health(String status) {
     this.health = status;
+  }
+
+  /** Makes every later {@code /view/register} answer only after {@code ms}. */
+  void registerDelay(long ms) {
+    this.registerDelayMs = ms;
+  }
+
+  /** The status every later {@code /view/register} answers (200 registers the view). */
+  void registerStatus(int status) {
+    this.registerStatus = status;
   }
 
   void ingestStatus(int status) {
