@@ -254,8 +254,9 @@ public final class SurqlPrinter {
     return "`" + s.replace("\\", "\\\\").replace("`", "\\`") + "`";
   }
 
+  /** An object key, quoted unless it is a plain key that cannot lex as a number ({@code 1eb}). */
   private static String key(String s) {
-    return isPlainKey(s) ? s : quote(s);
+    return isPlainKey(s) && !Character.isDigit(s.charAt(0)) ? s : quote(s);
   }
 
   /** A single-quoted string literal with SurrealQL escapes. */

@@ -415,6 +415,8 @@ class SurqlParserTest {
         "SELECT tags[0] AS first FROM t WHERE string::len(name) > 3 AND name NOT IN ['x']",
         // `--` starts a line comment: a minus before a negated operand must print with a space.
         "SELECT (a + b) * - -c, - -1 AS m FROM t WHERE - -x > 0",
+        // An object key that starts with a digit would lex as a number: it must print quoted.
+        "SELECT { a: 1, '1eb': [1.5, .5], '2': 3 } AS o FROM t",
       })
   void printedTextParsesToTheSameTree(String q) {
     SelectStatement s = SurqlParser.parse(q);
