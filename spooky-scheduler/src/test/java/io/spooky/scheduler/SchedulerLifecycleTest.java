@@ -134,6 +134,18 @@ class SchedulerLifecycleTest {
     assertThat(first.get("op")).isEqualTo(new StringValue("CREATE"));
   }
 
+  /** The SSP {@code GET /query/{id}} names, or "" while the query is pending or unknown. */
+  private static String sspOfQuery(Http http, String id) {
+    try {
+      Http.Response r = http.get("/query/" + id);
+      return r.status() == 200
+          ? ((StringValue) ((ObjectValue) r.json()).get("ssp_id")).value()
+          : "";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String stateOf(Http http, String id) {
     try {
       return state(http, id);
@@ -285,8 +297,9 @@ class SchedulerLifecycleTest {
 
     try {
       Http.await("a removed", () -> stateOf(http, "a").equals("absent"));
-      // Between the removal and the move the query is pending (503): clients retry.
-      Http.await("q1 moved", () -> statusOf(http, "/query/q1") == 200);
+      // The move runs after the removal, on its own thread: until then GET /query/q1 may still
+      // name a, then answers 503 (pending) for a moment; clients retry until it names b.
+      Http.await("q1 moved to b", () -> sspOfQuery(http, "q1").equals("b"));
       Http.Response where = http.get("/query/q1");
       assertThat(where.status()).isEqualTo(200);
       assertThat(((ObjectValue) where.json()).get("ssp_id")).isEqualTo(new StringValue("b"));
@@ -298,14 +311,6 @@ class SchedulerLifecycleTest {
     }
     assertThat(http.post("/query/unregister", "{\"query_id\":\"q1\"}").status()).isEqualTo(200);
     assertThat(http.get("/query/q1").status()).isEqualTo(404);
-  }
-
-  private static int statusOf(Http http, String path) {
-    try {
-      return http.get(path).status();
-    } catch (Exception e) {
-      throw new RuntimeException(e);
-    }
   }
 
   @Test
