@@ -70,6 +70,15 @@ public final class ViewRegistry {
 
   private static final int SCRATCH_KEEP = 64;
 
+  /** {@code s} cleared, or a fresh set when {@code s} grew past {@link #SCRATCH_KEEP}. */
+  private static <T> Set<T> emptied(Set<T> s, java.util.function.Supplier<Set<T>> fresh) {
+    if (s.size() > SCRATCH_KEEP) {
+      return fresh.get();
+    }
+    s.clear();
+    return s;
+  }
+
   /**
    * Registers (or replaces) view {@code viewId} for a SurrealQL {@code SELECT} and returns its
    * current result.
@@ -147,20 +156,12 @@ public final class ViewRegistry {
    * unspecified.
    */
   public List<ViewDelta> apply(List<Change> changes) {
-    if (touched.size() > SCRATCH_KEEP) {
-      touched = new LinkedHashSet<>();
-    } else {
-      touched.clear();
-    }
+    touched = emptied(touched, LinkedHashSet::new);
     for (Change c : changes) {
       Value after = withId(c.id(), c.after());
       Value before = store.put(c.id(), after);
       targets.clear();
-      if (seen.size() > SCRATCH_KEEP) {
-        seen = new java.util.HashSet<>();
-      } else {
-        seen.clear();
-      }
+      seen = emptied(seen, java.util.HashSet::new);
       routing.collect(c.table(), before, after, targets);
       Set<RowSource> byReads = readers.get(c.table());
       if (byReads != null) {

@@ -36,11 +36,7 @@ class RegisterTimeoutTest {
         TestSsp b = new TestSsp("ssp-b");
         Scheduler s = Scheduler.start(config());
         Http http = new Http(s.port())) {
-      a.health("ok");
-      b.health("ok");
-      http.post("/ssp/register", "{\"ssp_id\":\"ssp-a\",\"url\":\"" + a.url() + "\"}");
-      http.post("/ssp/register", "{\"ssp_id\":\"ssp-b\",\"url\":\"" + b.url() + "\"}");
-      Http.await("both ready", () -> readyCount(http) == 2);
+      joinReady(http, a, b);
       a.registerDelay(1_500);
       b.registerDelay(1_500);
 
@@ -69,11 +65,7 @@ class RegisterTimeoutTest {
         TestSsp b = new TestSsp("ssp-b");
         Scheduler s = Scheduler.start(config());
         Http http = new Http(s.port())) {
-      a.health("ok");
-      b.health("ok");
-      http.post("/ssp/register", "{\"ssp_id\":\"ssp-a\",\"url\":\"" + a.url() + "\"}");
-      http.post("/ssp/register", "{\"ssp_id\":\"ssp-b\",\"url\":\"" + b.url() + "\"}");
-      Http.await("both ready", () -> readyCount(http) == 2);
+      joinReady(http, a, b);
       a.registerStatus(500);
       b.registerStatus(500);
       assertThat(http.post("/query/register", QUERY).status()).isEqualTo(503);
@@ -82,6 +74,15 @@ class RegisterTimeoutTest {
       assertThat(placed.status()).as(placed.body()).isEqualTo(200);
       assertThat(sspOf(http)).isEqualTo("ssp-a");
     }
+  }
+
+  /** Registers {@code ssps} (healthy at once) and waits until all are Ready. */
+  private static void joinReady(Http http, TestSsp... ssps) throws Exception {
+    for (TestSsp t : ssps) {
+      t.health("ok");
+      http.post("/ssp/register", "{\"ssp_id\":\"" + t.id + "\",\"url\":\"" + t.url() + "\"}");
+    }
+    Http.await("all ready", () -> readyCount(http) == ssps.length);
   }
 
   private static long readyCount(Http http) {
