@@ -284,6 +284,9 @@ public final class SspServer implements AutoCloseable {
           400, "invalid-surql", "Invalid SurrealQL", e.reason(), e.line(), e.column());
     } catch (UnsupportedViewException e) {
       throw new ProblemException(400, "unsupported-view", "Unsupported view", e.getMessage());
+    } catch (ViewHost.WriteBackException e) {
+      throw new ProblemException(
+          503, "view-write-failed", "View not registered", e.getMessage() + "; retry later");
     }
     List<Value> rows = host.onEngine(() -> host.rows(id));
     ctx.contentType("application/json")

@@ -575,7 +575,12 @@ final class ViewHost implements AutoCloseable {
     views.put(id, meta);
     pendingRefs.remove(id);
     pendingNodes.remove(id);
-    writeFullView(meta, snapshot, persist);
+    try {
+      writeFullView(meta, snapshot, persist);
+    } catch (RuntimeException e) {
+      rollBack(id, existing, e);
+      throw new WriteBackException(id, e);
+    }
     for (Subscriber s : subscribers.getOrDefault(id, List.of())) {
       s.snapshot(meta, registry.rows(id));
     }
@@ -585,6 +590,67 @@ final class ViewHost implements AutoCloseable {
         snapshot.rows().size(),
         snapshot.root().hex());
     return snapshot;
+  }
+
+  /**
+   * Undoes a registration whose write-back failed, so that memory and SurrealDB agree on what this
+   * SSP holds (engine thread): a replaced view gets its previous definition back (recomputed and
+   * written again); a new view, or one whose previous definition cannot be written either, is
+   * removed, and its partly written rows and its {@code _spooky_query} record are deleted where
+   * SurrealDB allows, so a restart does not bring it back.
+   */
+  private void rollBack(String id, ViewMeta previous, RuntimeException cause) {
+    views.remove(id);
+    registry.unregister(id);
+    pendingRefs.remove(id);
+    pendingNodes.remove(id);
+    if (previous != null) {
+      try {
+        ViewSnapshot restored = registry.register(id, previous.surql, previous.params.fields());
+        previous.root = restored.root();
+        views.put(id, previous);
+        writeFullView(previous, restored, false);
+        log.warn(
+            "event=view_write_failed view={} outcome=previous_definition_kept reason=\"{}\"",
+            id,
+            cause.getMessage());
+        return;
+      } catch (RuntimeException again) {
+        views.remove(id);
+        registry.unregister(id);
+        cause.addSuppressed(again);
+        for (Subscriber s : subscribers.getOrDefault(id, List.of())) {
+          s.closed(id);
+        }
+      }
+    }
+    try {
+      db.queryValue(
+          """
+          BEGIN TRANSACTION;
+          DELETE _spooky_list_ref WHERE view_id = $v;
+          DELETE _spooky_merkle WHERE view_id = $v;
+          DELETE $q;
+          COMMIT TRANSACTION;
+          """,
+          Map.of("v", id, "q", RecordId.of(QUERY_TABLE, id)));
+    } catch (RuntimeException again) {
+      cause.addSuppressed(again);
+    }
+    log.warn(
+        "event=view_write_failed view={} outcome=not_registered reason=\"{}\"",
+        id,
+        cause.getMessage());
+  }
+
+  /**
+   * A view's rows could not be written to SurrealDB, so the view is not registered (or keeps its
+   * previous definition); the request may be retried.
+   */
+  static final class WriteBackException extends RuntimeException {
+    WriteBackException(String view, RuntimeException cause) {
+      super("writing view '" + view + "' to SurrealDB failed: " + cause.getMessage(), cause);
+    }
   }
 
   private void registerFromRecord(ObjectValue o) {
@@ -914,7 +980,13 @@ final class ViewHost implements AutoCloseable {
     return new ObjectValue(f);
   }
 
-  /** Replaces every stored row of one view (engine thread). */
+  /**
+   * Replaces every stored row of one view (engine thread). A view of at most {@code ssp.page_size}
+   * rows and nodes is written in one transaction. A larger one is written in chunks of that size,
+   * each its own request, so no single request outlives SurrealDB's timeout: first its old rows are
+   * deleted, then the list refs, then the Merkle nodes from the leaves up, and the root together
+   * with the query record last. A reader therefore sees either no root or the complete view.
+   */
   private void writeFullView(ViewMeta meta, ViewSnapshot snapshot, boolean persist) {
     List<Value> rows = new ArrayList<>();
     for (ViewDelta.Row r : snapshot.rows()) {
@@ -924,17 +996,44 @@ final class ViewHost implements AutoCloseable {
     MerkleTree tree = registry.tree(meta.id);
     List<Value> nodes = new ArrayList<>();
     collectNodes(meta, tree, NodePath.ROOT, nodes);
-    StringBuilder q = new StringBuilder("BEGIN TRANSACTION;\n");
-    q.append("DELETE _spooky_list_ref WHERE view_id = $v;\n");
-    q.append("DELETE _spooky_merkle WHERE view_id = $v;\n");
-    if (!rows.isEmpty()) {
-      q.append(UPSERT_REFS);
-    }
-    q.append(UPSERT_NODES);
+    int chunk = config.pageSize();
     Map<String, Object> vars = new HashMap<>();
     vars.put("v", meta.id);
-    vars.put("rows", Value.array(rows));
-    vars.put("nodes", Value.array(nodes));
+    StringBuilder q = new StringBuilder("BEGIN TRANSACTION;\n");
+    if (rows.size() + nodes.size() <= chunk) {
+      q.append("DELETE _spooky_list_ref WHERE view_id = $v;\n");
+      q.append("DELETE _spooky_merkle WHERE view_id = $v;\n");
+      if (!rows.isEmpty()) {
+        q.append(UPSERT_REFS);
+        vars.put("rows", Value.array(rows));
+      }
+      q.append(UPSERT_NODES);
+      vars.put("nodes", Value.array(nodes));
+    } else {
+      db.queryValue(
+          """
+          BEGIN TRANSACTION;
+          DELETE _spooky_list_ref WHERE view_id = $v;
+          DELETE _spooky_merkle WHERE view_id = $v;
+          COMMIT TRANSACTION;
+          """,
+          Map.of("v", meta.id));
+      for (int from = 0; from < rows.size(); from += chunk) {
+        db.queryValue(
+            UPSERT_REFS,
+            Map.of("rows", Value.array(rows.subList(from, Math.min(rows.size(), from + chunk)))));
+      }
+      // Pre-order puts the root first; written leaves first, the root arrives in the last request.
+      List<Value> upward = new ArrayList<>(nodes.reversed());
+      int last = Math.max(0, upward.size() - chunk);
+      for (int from = 0; from < last; from += chunk) {
+        db.queryValue(
+            UPSERT_NODES,
+            Map.of("nodes", Value.array(upward.subList(from, Math.min(last, from + chunk)))));
+      }
+      q.append(UPSERT_NODES);
+      vars.put("nodes", Value.array(upward.subList(last, upward.size())));
+    }
     if (persist) {
       q.append(
           "UPSERT $q CONTENT { surql: $surql, params: $params, client_id: $client, ttl: $ttl };\n");
