@@ -24,8 +24,9 @@ import java.util.function.BiConsumer;
  * base id → the ids and tables its last evaluation read, and the reverse maps used to find the rows
  * a change to another record invalidates.
  *
- * <p>Invariant between batches: {@link #rows} holds exactly the records of the table whose WHERE
- * holds, each with its row as evaluated against the current store. Not thread-safe.
+ * <p>Invariant between batches: {@link #rows} holds exactly the source records (the table's, or the
+ * listed ones of {@code FROM a:1, b:2}) whose WHERE holds, each with its row as evaluated against
+ * the current store. Not thread-safe.
  */
 final class RowSource {
   final ViewPlan plan;
@@ -52,16 +53,31 @@ final class RowSource {
     }
   }
 
+  /** The listed records of a {@code FROM a:1, b:2} plan; null for a table plan. */
+  private final Set<RecordId> listed;
+
   RowSource(ViewPlan plan, BiConsumer<String, RowSource> onTableRead) {
     this.plan = plan;
     this.onTableRead = onTableRead;
+    this.listed = plan.records() == null ? null : Set.copyOf(plan.records());
   }
 
-  /** Evaluates every record of the source table (no consumer is attached yet). */
+  /** Evaluates every source record (no consumer is attached yet). */
   void initialize(TableStore store) {
+    if (listed != null) {
+      for (RecordId id : plan.records()) {
+        evaluate(id, store.get(id), store);
+      }
+      return;
+    }
     for (var e : store.table(plan.table()).entrySet()) {
       evaluate(e.getKey(), e.getValue(), store);
     }
+  }
+
+  /** True when record {@code id} is one of the view's own source records. */
+  boolean isSource(RecordId id) {
+    return listed == null ? id.table().equals(plan.table()) : listed.contains(id);
   }
 
   /** Restores rows and dependencies saved by a snapshot, without evaluating anything. */
@@ -82,7 +98,7 @@ final class RowSource {
    * when it belongs to the source table, and every row whose evaluation read it.
    */
   void onChange(RecordId id, TableStore store) {
-    boolean own = id.table().equals(plan.table());
+    boolean own = isSource(id);
     if (own) {
       evaluate(id, store.get(id), store);
     }

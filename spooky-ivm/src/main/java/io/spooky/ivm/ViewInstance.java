@@ -40,13 +40,26 @@ final class ViewInstance {
   private final EncodingBuffer scratch = new EncodingBuffer(256);
   private final Map<Value, MerkleTree.Member> members = new HashMap<>();
 
+  /** List positions of a non-grouped {@code FROM a:1, b:2} view's records; null otherwise. */
+  private final Map<RecordId, Integer> positions;
+
   /** Attaches to {@code source} and loads its current rows; call {@link #flush} afterwards. */
   ViewInstance(ViewPlan plan, RowSource source, TableStore store) {
     this.plan = plan;
     this.source = source;
     this.store = store;
-    boolean[] desc = new boolean[plan.order().size()];
-    for (int i = 0; i < desc.length; i++) {
+    if (plan.records() != null && plan.group() == null) {
+      // FROM a:1, b:2 yields rows in written order, and ORDER BY ties keep it (a stable sort):
+      // the list position is the last, ascending sort key.
+      positions = new HashMap<>();
+      for (RecordId id : plan.records()) {
+        positions.put(id, positions.size());
+      }
+    } else {
+      positions = null;
+    }
+    boolean[] desc = new boolean[plan.order().size() + (positions == null ? 0 : 1)];
+    for (int i = 0; i < plan.order().size(); i++) {
       desc[i] = plan.order().get(i).descending();
     }
     this.window = new OrderedWindow(desc, plan.start(), plan.limit());
@@ -136,8 +149,11 @@ final class ViewInstance {
   /** The sort key of {@code row}, the row of source record {@code id} (null for group rows). */
   private Value[] sortKey(RecordId id, Value row) {
     List<SortKey> order = plan.order();
-    Value[] out = new Value[order.size()];
-    for (int i = 0; i < out.length; i++) {
+    Value[] out = new Value[order.size() + (positions == null ? 0 : 1)];
+    if (positions != null) {
+      out[order.size()] = Value.of((long) positions.get(id));
+    }
+    for (int i = 0; i < order.size(); i++) {
       SortKey k = order.get(i);
       out[i] =
           k.recordPath() == null || id == null

@@ -36,10 +36,10 @@ import java.util.Set;
  *
  * <p>Views with the same statement and parameters share one computation, and computations that
  * differ only in ORDER BY, START or LIMIT share one evaluation of WHERE and SELECT. A change is
- * routed only to the views it can affect ({@link RoutingIndex}) and to the views whose rows read
- * its table through record links or subqueries. After {@link #apply} returns, {@link #rows} of
- * every view equals what SurrealDB returns for the view's SELECT over the same data (see {@code
- * docs/ARCHITECTURE.md} for the documented exceptions).
+ * routed only to the views it can affect ({@link RoutingIndex}; a view {@code FROM a:1, b:2} by the
+ * listed ids) and to the views whose rows read its table through record links or subqueries. After
+ * {@link #apply} returns, {@link #rows} of every view equals what SurrealDB returns for the view's
+ * SELECT over the same data (see {@code docs/ARCHITECTURE.md} for the documented exceptions).
  *
  * <p>Not thread-safe: one thread (the log consumer) owns a registry.
  */
@@ -50,6 +50,9 @@ public final class ViewRegistry {
   private final Map<String, RowSource> sources = new HashMap<>();
   private final RoutingIndex<RowSource> routing = new RoutingIndex<>();
   private final Map<String, Set<RowSource>> readers = new HashMap<>();
+
+  /** Sources of {@code FROM a:1, b:2} views, by listed record id: routed by id, not by table. */
+  private final Map<RecordId, Set<RowSource>> listedBy = new HashMap<>();
 
   /** The SurrealQL and parameters of each shared computation registered from SurrealQL. */
   private final Map<ViewInstance, Definition> definitions = new HashMap<>();
@@ -134,7 +137,16 @@ public final class ViewRegistry {
       source.consumers.remove(instance);
       if (source.consumers.isEmpty()) {
         sources.remove(source.plan.sourceKey());
-        routing.remove(source.plan.table(), source.plan.conjuncts(), source);
+        if (source.plan.records() == null) {
+          routing.remove(source.plan.table(), source.plan.conjuncts(), source);
+        } else {
+          for (RecordId id : source.plan.records()) {
+            Set<RowSource> s = listedBy.get(id);
+            if (s != null && s.remove(source) && s.isEmpty()) {
+              listedBy.remove(id);
+            }
+          }
+        }
         readers.values().forEach(s -> s.remove(source));
       }
     }
@@ -163,6 +175,12 @@ public final class ViewRegistry {
       targets.clear();
       seen = emptied(seen, java.util.HashSet::new);
       routing.collect(c.table(), before, after, targets);
+      if (!listedBy.isEmpty()) {
+        Set<RowSource> listing = listedBy.get(c.id());
+        if (listing != null) {
+          targets.addAll(listing);
+        }
+      }
       Set<RowSource> byReads = readers.get(c.table());
       if (byReads != null) {
         targets.addAll(byReads);
@@ -314,7 +332,13 @@ public final class ViewRegistry {
         new RowSource(
             plan, (table, v) -> readers.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(v));
     sources.put(plan.sourceKey(), source);
-    routing.add(plan.table(), plan.conjuncts(), source);
+    if (plan.records() == null) {
+      routing.add(plan.table(), plan.conjuncts(), source);
+    } else {
+      for (RecordId id : plan.records()) {
+        listedBy.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(source);
+      }
+    }
     return source;
   }
 

@@ -58,6 +58,19 @@ class DifferentialTest {
             + " ORDER BY info.price DESC LIMIT 4");
     VIEWS.put("valueLink", "SELECT VALUE owner.name FROM product WHERE owner.active = false");
     VIEWS.put("groupByLink", "SELECT owner.name AS who, count() AS n FROM product GROUP BY who");
+    // FROM a list of record ids: written order, ids of two tables, ids that come and go.
+    VIEWS.put("listed", "SELECT * FROM product:7, user:2, product:3, product:31, user:5");
+    VIEWS.put(
+        "listedOrdered",
+        "SELECT id, price, category FROM product:9, product:1, product:20, product:4, product:12"
+            + " WHERE category != 'c0' ORDER BY category DESC LIMIT 3");
+    VIEWS.put(
+        "listedLinks",
+        "SELECT VALUE owner.name FROM product:2, product:5, product:8, product:11 START 1");
+    VIEWS.put(
+        "listedGroups",
+        "SELECT category, count() AS n FROM product:1, product:2, product:3, product:4,"
+            + " product:5, product:6 GROUP BY category");
   }
 
   @Test

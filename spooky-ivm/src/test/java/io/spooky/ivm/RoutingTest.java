@@ -16,6 +16,44 @@ class RoutingTest {
   }
 
   @Test
+  void viewsOverListedRecordsAreReachedByRecordIdOnly() {
+    ViewRegistry reg = new ViewRegistry();
+    List<Change> load = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      RecordId id = RecordId.of("product", i);
+      load.add(Change.create(id, product(id, "c" + (i % 20), i)));
+    }
+    reg.apply(load);
+    // View k lists product:k and product:k+1 (k = 0..99).
+    for (int k = 0; k < 100; k++) {
+      reg.register("pair-" + k, "SELECT * FROM product:" + k + ", product:" + (k + 1), Map.of());
+    }
+    long before = reg.evaluations();
+    RecordId id = RecordId.of("product", 50);
+    List<ViewDelta> deltas =
+        reg.apply(List.of(Change.update(id, product(id, "c10", 50), product(id, "c10", 7))));
+    assertThat(deltas)
+        .extracting(ViewDelta::viewId)
+        .containsExactlyInAnyOrder("pair-49", "pair-50");
+    assertThat(reg.evaluations() - before).isEqualTo(2);
+
+    before = reg.evaluations();
+    RecordId unlisted = RecordId.of("product", 250);
+    assertThat(
+            reg.apply(
+                List.of(
+                    Change.update(
+                        unlisted, product(unlisted, "c10", 250), product(unlisted, "c1", 1)))))
+        .isEmpty();
+    assertThat(reg.evaluations() - before).isZero();
+
+    reg.unregister("pair-49");
+    before = reg.evaluations();
+    reg.apply(List.of(Change.update(id, product(id, "c10", 7), product(id, "c10", 8))));
+    assertThat(reg.evaluations() - before).isEqualTo(1);
+  }
+
+  @Test
   void aChangeInOneCategoryEvaluatesOnlyThatCategorysViews() {
     ViewRegistry reg = new ViewRegistry();
     List<Change> load = new ArrayList<>();

@@ -123,10 +123,45 @@ class ViewRegistryTest {
   }
 
   @Test
+  void aViewOverListedRecordsFollowsThemInWrittenOrder() {
+    ViewRegistry reg = new ViewRegistry();
+    RecordId p1 = RecordId.of("product", 1);
+    RecordId p2 = RecordId.of("product", 2);
+    RecordId u1 = RecordId.of("user", 1);
+    Value a = Value.object(Map.of("id", p1, "price", Value.of(5)));
+    Value b = Value.object(Map.of("id", p2, "price", Value.of(5)));
+    reg.apply(List.of(Change.create(p1, a), Change.create(p2, b)));
+    reg.register("v", "SELECT * FROM product:2, user:1, product:1", Map.of());
+    reg.register("ordered", "SELECT * FROM product:2, user:1, product:1 ORDER BY price", Map.of());
+    assertThat(reg.rows("v")).containsExactly(b, a);
+    // Equal prices: the tie keeps the written order, as SurrealDB's stable sort does.
+    assertThat(reg.rows("ordered")).containsExactly(b, a);
+
+    Value u = Value.object(Map.of("id", u1, "price", Value.of(1)));
+    List<ViewDelta> deltas = reg.apply(List.of(Change.create(u1, u)));
+    assertThat(deltas).extracting(ViewDelta::viewId).containsExactlyInAnyOrder("v", "ordered");
+    assertThat(reg.rows("v")).containsExactly(b, u, a);
+    assertThat(reg.rows("ordered")).containsExactly(u, b, a);
+
+    // A record that is not listed changes nothing, even in a listed table.
+    RecordId p3 = RecordId.of("product", 3);
+    assertThat(reg.apply(List.of(Change.create(p3, Value.object(Map.of("price", Value.of(0)))))))
+        .isEmpty();
+
+    reg.apply(List.of(Change.delete(p2, b)));
+    assertThat(reg.rows("v")).containsExactly(u, a);
+    assertThat(reg.snapshot("v").root())
+        .isEqualTo(IncrementalEqualsRecomputeTest.rebuilt(reg.snapshot("v")).root());
+  }
+
+  @Test
   void unsupportedAndInvalidStatementsAreRejected() {
     ViewRegistry reg = new ViewRegistry();
-    assertThatThrownBy(() -> reg.register("v", "SELECT * FROM product:1", Map.of()))
-        .isInstanceOf(UnsupportedViewException.class);
+    assertThatThrownBy(
+            () -> reg.register("v", "SELECT * FROM product:1, user:2, product:1", Map.of()))
+        .isInstanceOf(UnsupportedViewException.class)
+        .hasMessageContaining("twice");
+    assertThat(reg.contains("v")).isFalse();
     assertThatThrownBy(() -> reg.register("v", "SELEC * FROM product", Map.of()))
         .isInstanceOf(SurqlParseException.class);
     assertThatThrownBy(() -> reg.rows("nope")).isInstanceOf(UnknownViewException.class);

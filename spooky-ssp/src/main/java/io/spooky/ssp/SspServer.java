@@ -15,10 +15,8 @@ import io.spooky.ivm.Change;
 import io.spooky.ivm.ViewSnapshot;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.merkle.NodePath;
-import io.spooky.ivm.plan.PlanCompiler;
 import io.spooky.ivm.plan.UnsupportedViewException;
 import io.spooky.query.parse.SurqlParseException;
-import io.spooky.query.parse.SurqlParser;
 import io.spooky.service.ConfigSource;
 import io.spooky.service.HttpService;
 import io.spooky.service.Metrics;
@@ -269,10 +267,9 @@ public final class SspServer implements AutoCloseable {
         throw ProblemException.badRequest("field 'ttl': " + e.getMessage());
       }
     }
-    try {
-      host.ensureWatched(PlanCompiler.compile(SurqlParser.parse(surql), params.fields()).table());
-    } catch (SurqlParseException | UnsupportedViewException e) {
-      // Reported with its position by the registration below.
+    // An invalid statement yields no tables; the registration below reports it with its position.
+    for (String table : ViewHost.viewTables(surql, params)) {
+      host.ensureWatched(table);
     }
     Value finalClient = clientId;
     Duration finalTtl = ttl;

@@ -677,21 +677,24 @@ final class ViewHost implements AutoCloseable {
     }
   }
 
-  /** The source table of a {@code _spooky_query} record's statement, or null if it is invalid. */
-  private static String viewTable(ObjectValue o) {
+  /** The source tables of a {@code _spooky_query} record's statement; empty if it is invalid. */
+  private static Set<String> viewTables(ObjectValue o) {
     if (!(o.get("surql") instanceof StringValue surql)) {
-      return null;
+      return Set.of();
     }
     ObjectValue params = o.get("params") instanceof ObjectValue p ? p : ObjectValue.EMPTY;
-    return viewTable(surql.value(), params);
+    return viewTables(surql.value(), params);
   }
 
-  /** The source table of a view's statement, or null if it is invalid. */
-  private static String viewTable(String surql, ObjectValue params) {
+  /**
+   * The tables a view's statement selects from (one, or those of a {@code FROM a:1, b:2} list);
+   * empty if it is invalid.
+   */
+  static Set<String> viewTables(String surql, ObjectValue params) {
     try {
-      return PlanCompiler.compile(SurqlParser.parse(surql), params.fields()).table();
+      return PlanCompiler.compile(SurqlParser.parse(surql), params.fields()).sourceTables();
     } catch (RuntimeException e) {
-      return null;
+      return Set.of();
     }
   }
 
@@ -790,8 +793,8 @@ final class ViewHost implements AutoCloseable {
             unregister(k.value());
           }
         } else if (e.after() instanceof ObjectValue o) {
-          String table = viewTable(o);
-          if (table == null || tables.contains(table)) {
+          Set<String> needed = viewTables(o);
+          if (tables.containsAll(needed)) {
             registerFromRecord(o);
           } else {
             // Following a new table restarts the capture, which waits for this consumer: do it
@@ -799,13 +802,15 @@ final class ViewHost implements AutoCloseable {
             Thread.ofVirtual()
                 .start(
                     () -> {
-                      try {
-                        ensureWatched(table);
-                      } catch (RuntimeException ex) {
-                        log.warn(
-                            "event=table_watch_failed table={} reason=\"{}\"",
-                            table,
-                            ex.getMessage());
+                      for (String table : needed) {
+                        try {
+                          ensureWatched(table);
+                        } catch (RuntimeException ex) {
+                          log.warn(
+                              "event=table_watch_failed table={} reason=\"{}\"",
+                              table,
+                              ex.getMessage());
+                        }
                       }
                       execute(() -> registerFromRecord(o));
                     });

@@ -254,6 +254,44 @@ class SspEndToEndTest {
   }
 
   @Test
+  void aViewOverListedRecordsOfTwoTablesFollowsThem() {
+    String listed = "SELECT * FROM gizmo:1, item:2, item:1, gizmo:2";
+    client.query("CREATE gizmo:2 SET w = 1;");
+    HttpResponse<String> reg =
+        send("POST", "/view/register", "{\"id\":\"listed\",\"surql\":\"" + listed + "\"}", SECRET);
+    assertThat(reg.statusCode()).as(reg.body()).isEqualTo(200);
+    for (String write :
+        List.of(
+            "CREATE gizmo:1 SET w = 2;",
+            "UPDATE item:2 SET price = 4;",
+            "CREATE gizmo:3 SET w = 3;",
+            "DELETE gizmo:2;")) {
+      client.query(write);
+      List<Value> expected = ((ArrayValue) client.queryValue(listed, Map.of())).items();
+      awaitTrue(
+          "after " + write + " the view equals SurrealDB's " + rendered(expected),
+          () ->
+              json(get("/views/listed").body()).get("rows").toString().equals(rendered(expected)));
+      awaitTrue(
+          "after " + write + " the stored root is SurrealDB's",
+          () ->
+              client
+                  .queryValue(
+                      "SELECT VALUE hash FROM _spooky_merkle WHERE view_id = 'listed' AND node = ''",
+                      Map.of())
+                  .equals(Value.array(Value.of(independentRoot(expected)))));
+    }
+    HttpResponse<String> twice =
+        send(
+            "POST",
+            "/view/register",
+            "{\"id\":\"twice\",\"surql\":\"SELECT * FROM item:1, item:1\"}",
+            SECRET);
+    assertThat(twice.statusCode()).isEqualTo(400);
+    assertThat(json(twice.body()).get("type").asText()).endsWith("unsupported-view");
+  }
+
+  @Test
   void ingestedEventsChangeViewsAndMalformedOnesChangeNothing() {
     send(
         "POST",

@@ -30,9 +30,10 @@ import java.util.function.UnaryOperator;
  * {@link GroupPlan}, and the WHERE's top-level AND conjuncts comparing a field with a constant
  * become routing {@link Conjunct}s.
  *
- * <p>Rejected with {@link UnsupportedViewException}: {@code FROM} a list of record ids, {@code *}
- * in a grouped SELECT, aggregates outside GROUP BY, and nested aliases under GROUP BY that are not
- * plain field paths.
+ * <p>{@code FROM} a list of record ids compiles to a plan over those records ({@link
+ * ViewPlan#records}). Rejected with {@link UnsupportedViewException}: a list naming one record
+ * twice (SurrealDB returns it twice; a view holds each record once), {@code *} in a grouped SELECT,
+ * aggregates outside GROUP BY, and nested aliases under GROUP BY that are not plain field paths.
  */
 public final class PlanCompiler {
   private static final Snapshot NO_LINKS =
@@ -52,9 +53,18 @@ public final class PlanCompiler {
 
   /** Compiles {@code s} with its parameters bound to {@code params}. */
   public static ViewPlan compile(SelectStatement s, Map<String, Value> params) {
-    if (!(s.from() instanceof Source.Table table)) {
-      throw new UnsupportedViewException(
-          "live views select FROM one table, not from a list of record ids: " + s.from());
+    String table;
+    List<RecordId> records = null;
+    switch (s.from()) {
+      case Source.Table t -> table = t.name();
+      case Source.Records r -> {
+        if (new java.util.HashSet<>(r.ids()).size() != r.ids().size()) {
+          throw new UnsupportedViewException(
+              "a live view holds each record once, but FROM lists a record id twice: " + s.from());
+        }
+        records = r.ids();
+        table = records.get(0).table();
+      }
     }
     Map<String, Value> bound = Map.copyOf(params);
     String paramsDigest = ContentDigest.of(ObjectValue.of(new TreeMap<>(bound))).hex();
@@ -80,7 +90,7 @@ public final class PlanCompiler {
     }
     if (s.grouped()) {
       return new ViewPlan(
-          table.name(),
+          table,
           groupInputs(s, bound),
           UnaryOperator.identity(),
           order,
@@ -89,7 +99,8 @@ public final class PlanCompiler {
           groupPlan(s),
           conjuncts,
           shareKey,
-          sourceKey);
+          sourceKey,
+          records);
     }
     for (Projection p : s.projections()) {
       if (p instanceof Projection.Field f && containsAggregate(f.expr())) {
@@ -106,7 +117,7 @@ public final class PlanCompiler {
     // SELECT * returns the stored record unchanged; skip rebuilding it.
     boolean star = s.projections().size() == 1 && s.projections().get(0) instanceof Projection.All;
     return new ViewPlan(
-        table.name(),
+        table,
         (id, record, reads) -> {
           EvalContext ctx = new EvalContext(record, bound, new ReadsSnapshot(reads));
           if (where != null && !ExprEvaluator.test(where, ctx)) {
@@ -121,7 +132,8 @@ public final class PlanCompiler {
         null,
         conjuncts,
         shareKey,
-        sourceKey);
+        sourceKey,
+        records);
   }
 
   /**

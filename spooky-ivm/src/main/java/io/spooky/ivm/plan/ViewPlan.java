@@ -1,8 +1,12 @@
 package io.spooky.ivm.plan;
 
+import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -10,7 +14,7 @@ import java.util.function.UnaryOperator;
  * and SELECT), the ORDER BY keys over projected rows, START and LIMIT, optional grouping, and the
  * WHERE conjuncts routing may index.
  *
- * @param table the source table
+ * @param table the source table; for a plan over {@code records}, the table of the first one
  * @param rows WHERE + SELECT per record (for a grouped view: the per-record group inputs); for a
  *     non-grouped view the row is the output object ORDER BY reads
  * @param output what the view returns for an output object ({@code SELECT VALUE} returns one of its
@@ -24,6 +28,9 @@ import java.util.function.UnaryOperator;
  * @param sourceKey plans with equal source keys have the same table and {@code rows} evaluator and
  *     share its evaluations (they may differ in order, start, limit); equals {@code shareKey} when
  *     nothing is known
+ * @param records for {@code FROM a:1, b:2}: the listed record ids in written order, each once (they
+ *     may belong to several tables; missing ones yield no row, rows without ORDER BY come in this
+ *     order and ORDER BY ties keep it); null for {@code FROM table}
  */
 public record ViewPlan(
     String table,
@@ -35,7 +42,8 @@ public record ViewPlan(
     GroupPlan group,
     List<Conjunct> conjuncts,
     String shareKey,
-    String sourceKey) {
+    String sourceKey,
+    List<RecordId> records) {
   public ViewPlan {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(rows, "rows");
@@ -48,6 +56,39 @@ public record ViewPlan(
       throw new IllegalArgumentException(
           "START >= 0 and LIMIT >= 0 or -1: " + start + ", " + limit);
     }
+    if (records != null) {
+      records = List.copyOf(records);
+      if (records.isEmpty() || new HashSet<>(records).size() != records.size()) {
+        throw new IllegalArgumentException("records must be distinct and not empty: " + records);
+      }
+    }
+  }
+
+  /** A plan over a whole table: {@code records} is null. */
+  public ViewPlan(
+      String table,
+      RowEvaluator rows,
+      UnaryOperator<Value> output,
+      List<SortKey> order,
+      long start,
+      long limit,
+      GroupPlan group,
+      List<Conjunct> conjuncts,
+      String shareKey,
+      String sourceKey) {
+    this(table, rows, output, order, start, limit, group, conjuncts, shareKey, sourceKey, null);
+  }
+
+  /** The tables the view's source records belong to (the rows' own tables, not links). */
+  public Set<String> sourceTables() {
+    if (records == null) {
+      return Set.of(table);
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (RecordId id : records) {
+      out.add(id.table());
+    }
+    return out;
   }
 
   /**
@@ -73,6 +114,7 @@ public record ViewPlan(
         group,
         conjuncts,
         shareKey,
-        shareKey);
+        shareKey,
+        null);
   }
 }
