@@ -1,7 +1,11 @@
 package io.spooky.ivm;
 
+import io.spooky.core.value.DecimalValue;
+import io.spooky.core.value.FloatValue;
+import io.spooky.core.value.IntValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
+import io.spooky.ivm.plan.Conjunct;
 import io.spooky.ivm.plan.ViewPlan;
 import io.spooky.ivm.store.Reads;
 import io.spooky.ivm.store.TableStore;
@@ -70,9 +74,56 @@ final class RowSource {
       }
       return;
     }
+    List<RecordId> candidates = candidates(store);
+    if (candidates != null) {
+      for (RecordId id : candidates) {
+        evaluate(id, store.get(id), store);
+      }
+      return;
+    }
     for (var e : store.table(plan.table()).entrySet()) {
       evaluate(e.getKey(), e.getValue(), store);
     }
+  }
+
+  /**
+   * The only records of the table that can be rows, found through the store's field indexes from
+   * the WHERE's necessary conditions — the records whose field equals an equality conjunct's
+   * constant, or (when fewer) whose field lies in a numeric range conjunct {@code lo <= f <= hi}
+   * (only a number lies between two numbers in SurrealDB's order) — or null for a full scan.
+   * Routing sends this source no change to any other record either, so skipping them loses nothing.
+   */
+  private List<RecordId> candidates(TableStore store) {
+    List<RecordId> out = null;
+    for (Conjunct c : plan.conjuncts()) {
+      if (c.op() == Conjunct.Op.EQ) {
+        out = store.lookup(plan.table(), c.field(), c.constant());
+        break;
+      }
+    }
+    for (Conjunct lo : plan.conjuncts()) {
+      if ((lo.op() == Conjunct.Op.GE || lo.op() == Conjunct.Op.GT) && isNumber(lo.constant())) {
+        for (Conjunct hi : plan.conjuncts()) {
+          if ((hi.op() == Conjunct.Op.LE || hi.op() == Conjunct.Op.LT)
+              && hi.field().equals(lo.field())
+              && isNumber(hi.constant())) {
+            List<RecordId> range =
+                store.lookupRange(
+                    plan.table(),
+                    lo.field(),
+                    lo.constant(),
+                    hi.constant(),
+                    out == null ? Integer.MAX_VALUE : out.size());
+            return range == null ? out : range;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean isNumber(Value v) {
+    return v instanceof IntValue || v instanceof FloatValue || v instanceof DecimalValue;
   }
 
   /** True when record {@code id} is one of the view's own source records. */

@@ -54,6 +54,39 @@ class RoutingTest {
   }
 
   @Test
+  void registeringAViewFilteredByEqualityEvaluatesOnlyItsCandidates() {
+    ViewRegistry reg = new ViewRegistry();
+    List<Change> load = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      RecordId id = RecordId.of("product", i);
+      load.add(Change.create(id, product(id, "c" + (i % 20), i)));
+    }
+    reg.apply(load);
+    reg.register(
+        "c3",
+        "SELECT * FROM product WHERE price > 50 AND category = 'c3' ORDER BY price",
+        Map.of());
+    assertThat(reg.evaluations("c3")).isEqualTo(10);
+    assertThat(reg.rows("c3")).hasSize(7);
+    // Later changes keep the store's index current: a record moved into c3 is found by the next
+    // registration.
+    RecordId id = RecordId.of("product", 4);
+    reg.apply(List.of(Change.update(id, product(id, "c4", 4), product(id, "c3", 99))));
+    reg.register("c3again", "SELECT id FROM product WHERE category = 'c3'", Map.of());
+    assertThat(reg.evaluations("c3again")).isEqualTo(11);
+    assertThat(reg.rows("c3again")).hasSize(11);
+
+    // A numeric range with fewer records than the category (prices 60..66 inclusive, as the
+    // index ignores strictness): only the records of the range are evaluated.
+    reg.register(
+        "narrow",
+        "SELECT * FROM product WHERE category = 'c3' AND price >= 60 AND price < 66",
+        Map.of());
+    assertThat(reg.evaluations("narrow")).isEqualTo(7);
+    assertThat(reg.rows("narrow")).hasSize(1);
+  }
+
+  @Test
   void aChangeInOneCategoryEvaluatesOnlyThatCategorysViews() {
     ViewRegistry reg = new ViewRegistry();
     List<Change> load = new ArrayList<>();

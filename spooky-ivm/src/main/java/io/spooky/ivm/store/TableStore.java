@@ -2,12 +2,15 @@ package io.spooky.ivm.store;
 
 import io.spooky.core.value.IntValue;
 import io.spooky.core.value.NoneValue;
+import io.spooky.core.value.ObjectValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.StringValue;
 import io.spooky.core.value.Value;
 import io.spooky.core.value.Values;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -43,6 +46,12 @@ public final class TableStore {
     final TreeMap<RecordId, Value> ordered = new TreeMap<>(BY_KEY);
     HashMap<RecordId, Value> byId = new HashMap<>();
 
+    /** Equality indexes by top-level field, built on first {@link #lookup}; null until then. */
+    Map<String, Map<Values.Key, Set<RecordId>>> byField;
+
+    /** Sorted indexes by top-level field, built on first {@link #lookupRange}; null until then. */
+    Map<String, NavigableMap<Value, Set<RecordId>>> byOrder;
+
     Value get(RecordId id) {
       return byId != null ? byId.get(id) : ordered.get(id);
     }
@@ -54,14 +63,96 @@ public final class TableStore {
       if (byId != null) {
         byId.put(id, value);
       }
-      return ordered.put(id, value);
+      Value old = ordered.put(id, value);
+      if (byField != null) {
+        byField.forEach((f, index) -> reindex(index, f, id, old, value, Values.Key::new));
+      }
+      if (byOrder != null) {
+        byOrder.forEach((f, index) -> reindex(index, f, id, old, value, v -> v));
+      }
+      return old;
     }
 
     Value remove(RecordId id) {
       if (byId != null) {
         byId.remove(id);
       }
-      return ordered.remove(id);
+      Value old = ordered.remove(id);
+      if (old != null) {
+        if (byField != null) {
+          byField.forEach((f, index) -> unindex(index, new Values.Key(field(old, f)), id));
+        }
+        if (byOrder != null) {
+          byOrder.forEach((f, index) -> unindex(index, field(old, f), id));
+        }
+      }
+      return old;
+    }
+
+    /** Moves {@code id} from its old field value's entry to its new one (old null: a create). */
+    private static <K> void reindex(
+        Map<K, Set<RecordId>> index,
+        String f,
+        RecordId id,
+        Value old,
+        Value value,
+        java.util.function.Function<Value, K> key) {
+      Value now = field(value, f);
+      if (old == null) {
+        index(index, key.apply(now), id);
+        return;
+      }
+      Value was = field(old, f);
+      // Most updates leave an indexed field alone; equal values share one entry.
+      if (was != now && !(was.getClass() == now.getClass() && was.equals(now))) {
+        unindex(index, key.apply(was), id);
+        index(index, key.apply(now), id);
+      }
+    }
+
+    Set<RecordId> lookup(String field, Value value) {
+      if (byField == null) {
+        byField = new HashMap<>();
+      }
+      Map<Values.Key, Set<RecordId>> index = byField.get(field);
+      if (index == null) {
+        index = new HashMap<>();
+        for (var e : ordered.entrySet()) {
+          index(index, new Values.Key(field(e.getValue(), field)), e.getKey());
+        }
+        byField.put(field, index);
+      }
+      return index.getOrDefault(new Values.Key(value), Set.of());
+    }
+
+    NavigableMap<Value, Set<RecordId>> sorted(String field) {
+      if (byOrder == null) {
+        byOrder = new HashMap<>();
+      }
+      NavigableMap<Value, Set<RecordId>> index = byOrder.get(field);
+      if (index == null) {
+        index = new TreeMap<>(Values.order());
+        for (var e : ordered.entrySet()) {
+          index(index, field(e.getValue(), field), e.getKey());
+        }
+        byOrder.put(field, index);
+      }
+      return index;
+    }
+
+    private static Value field(Value record, String field) {
+      return record instanceof ObjectValue o ? o.get(field) : Value.NONE;
+    }
+
+    private static <K> void index(Map<K, Set<RecordId>> index, K key, RecordId id) {
+      index.computeIfAbsent(key, k -> new HashSet<>()).add(id);
+    }
+
+    private static <K> void unindex(Map<K, Set<RecordId>> index, K key, RecordId id) {
+      Set<RecordId> ids = index.get(key);
+      if (ids != null && ids.remove(id) && ids.isEmpty()) {
+        index.remove(key);
+      }
     }
   }
 
@@ -78,6 +169,41 @@ public final class TableStore {
   public NavigableMap<RecordId, Value> table(String name) {
     Table t = tables.get(name);
     return t == null ? EMPTY : Collections.unmodifiableNavigableMap(t.ordered);
+  }
+
+  /**
+   * Ids of the records of {@code table} whose top-level {@code field} equals {@code value} under
+   * SurrealDB equality ({@link Values#equal}; a missing field is NONE), in no particular order. The
+   * first lookup of a (table, field) builds an index over the table in one scan; every later put
+   * keeps it current (one hash update per indexed field), so registering many views filtered by
+   * {@code field = constant} evaluates only their candidates instead of the whole table. The result
+   * is a copy.
+   */
+  public List<RecordId> lookup(String table, String field, Value value) {
+    Table t = tables.get(table);
+    return t == null ? List.of() : List.copyOf(t.lookup(field, value));
+  }
+
+  /**
+   * Ids of the records of {@code table} whose top-level {@code field} lies in {@code [lo, hi]}
+   * under SurrealDB's order ({@link Values#compare}), or null when there are more than {@code max}
+   * of them (so a caller can fall back to a narrower lookup without paying for a wide range).
+   * Indexed like {@link #lookup}: the first call per (table, field) sorts the table once; puts keep
+   * it current.
+   */
+  public List<RecordId> lookupRange(String table, String field, Value lo, Value hi, int max) {
+    Table t = tables.get(table);
+    if (t == null || Values.compare(lo, hi) > 0) {
+      return List.of();
+    }
+    List<RecordId> out = new java.util.ArrayList<>();
+    for (Set<RecordId> ids : t.sorted(field).subMap(lo, true, hi, true).values()) {
+      out.addAll(ids);
+      if (out.size() > max) {
+        return null;
+      }
+    }
+    return out;
   }
 
   /** Table names that hold at least one record. */

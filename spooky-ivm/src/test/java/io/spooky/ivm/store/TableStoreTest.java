@@ -42,4 +42,58 @@ class TableStoreTest {
     assertThat(List.copyOf(store.table("t").values()))
         .containsExactly(Value.of(1), Value.of(3), Value.of(4));
   }
+
+  @Test
+  void fieldLookupsMatchAScanUnderRandomPutsAndDeletes() {
+    long seed = System.nanoTime();
+    java.util.Random r = new java.util.Random(seed);
+    TableStore store = new TableStore();
+    Value[] values = {
+      Value.of(1), Value.of(1.0), Value.of("1"), Value.of("a"), Value.NONE, Value.NULL, Value.of(2)
+    };
+    for (int step = 0; step < 3000; step++) {
+      RecordId id = RecordId.of("t", r.nextInt(40));
+      if (r.nextInt(5) == 0) {
+        store.put(id, Value.NONE);
+      } else {
+        java.util.Map<String, Value> fields = new java.util.HashMap<>();
+        Value v = values[r.nextInt(values.length)];
+        if (v != Value.NONE) {
+          fields.put("f", v);
+        }
+        store.put(id, Value.object(fields));
+      }
+      if (step % 7 == 0) {
+        Value probe = values[r.nextInt(values.length)];
+        List<RecordId> expected = new java.util.ArrayList<>();
+        for (var e : store.table("t").entrySet()) {
+          if (io.spooky.core.value.Values.equal(
+              ((io.spooky.core.value.ObjectValue) e.getValue()).get("f"), probe)) {
+            expected.add(e.getKey());
+          }
+        }
+        assertThat(store.lookup("t", "f", probe))
+            .as("seed=%d step=%d probe=%s", seed, step, probe)
+            .containsExactlyInAnyOrderElementsOf(expected);
+        Value lo = values[r.nextInt(values.length)];
+        Value hi = values[r.nextInt(values.length)];
+        List<RecordId> inRange = new java.util.ArrayList<>();
+        for (var e : store.table("t").entrySet()) {
+          Value f = ((io.spooky.core.value.ObjectValue) e.getValue()).get("f");
+          if (io.spooky.core.value.Values.compare(lo, f) <= 0
+              && io.spooky.core.value.Values.compare(f, hi) <= 0) {
+            inRange.add(e.getKey());
+          }
+        }
+        assertThat(store.lookupRange("t", "f", lo, hi, Integer.MAX_VALUE))
+            .as("seed=%d step=%d range=[%s, %s]", seed, step, lo, hi)
+            .containsExactlyInAnyOrderElementsOf(inRange);
+        if (!inRange.isEmpty()) {
+          List<RecordId> capped = store.lookupRange("t", "f", lo, hi, inRange.size() - 1);
+          assertThat(capped).as("seed=%d step=%d over the cap", seed, step).isNull();
+        }
+      }
+    }
+    assertThat(store.lookup("missing", "f", Value.of(1))).isEmpty();
+  }
 }
