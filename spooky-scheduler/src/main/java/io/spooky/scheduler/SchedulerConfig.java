@@ -204,201 +204,130 @@ public record SchedulerConfig(
   }
 
   public SchedulerConfig withPort(int p) {
-    return new SchedulerConfig(
-        host,
-        p,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(d -> d.port = p);
   }
 
   public SchedulerConfig withHost(String h) {
-    return new SchedulerConfig(
-        h,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(d -> d.host = h);
   }
 
   public SchedulerConfig withPaths(Path replica, Path wal) {
-    return new SchedulerConfig(
-        host,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replica,
-        wal,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(
+        d -> {
+          d.replicaPath = replica;
+          d.walPath = wal;
+        });
   }
 
   public SchedulerConfig withLoadBalance(LoadBalance lb) {
-    return new SchedulerConfig(
-        host,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        lb,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(d -> d.loadBalance = lb);
   }
 
   public SchedulerConfig withTimings(Duration heartbeat, Duration stale, Duration poll) {
-    return new SchedulerConfig(
-        host,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeat,
-        stale,
-        poll,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(
+        d -> {
+          d.heartbeatInterval = heartbeat;
+          d.staleAfter = stale;
+          d.pollInterval = poll;
+        });
   }
 
   public SchedulerConfig withMaxBufferPerSsp(int max) {
-    return new SchedulerConfig(
-        host,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        max,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(d -> d.maxBufferPerSsp = max);
   }
 
   public SchedulerConfig withSecret(String s) {
-    return new SchedulerConfig(
-        host,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        s);
+    return edit(d -> d.secret = s);
   }
 
   public SchedulerConfig withCapture(
       URI url, String ns, String db, String user, String pass, Set<String> watched) {
-    return new SchedulerConfig(
-        host,
-        port,
-        url,
-        ns,
-        db,
-        user,
-        pass,
-        watched,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        viewRegisterTimeout,
-        secret);
+    return edit(
+        d -> {
+          d.dbUrl = url;
+          d.dbNamespace = ns;
+          d.dbDatabase = db;
+          d.dbUser = user;
+          d.dbPass = pass;
+          d.tables = watched;
+        });
   }
 
   public SchedulerConfig withViewRegisterTimeout(Duration t) {
-    return new SchedulerConfig(
-        host,
-        port,
-        dbUrl,
-        dbNamespace,
-        dbDatabase,
-        dbUser,
-        dbPass,
-        tables,
-        replicaPath,
-        walPath,
-        loadBalance,
-        heartbeatInterval,
-        staleAfter,
-        pollInterval,
-        maxBufferPerSsp,
-        ingestBatch,
-        t,
-        secret);
+    return edit(d -> d.viewRegisterTimeout = t);
+  }
+
+  /** A copy with {@code change} applied to a mutable draft of this config (validated again). */
+  private SchedulerConfig edit(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /**
+   * The components of a {@link SchedulerConfig} as mutable fields, for the {@code with*} copies.
+   */
+  private static final class Draft {
+    String host;
+    int port;
+    URI dbUrl;
+    String dbNamespace;
+    String dbDatabase;
+    String dbUser;
+    String dbPass;
+    Set<String> tables;
+    Path replicaPath;
+    Path walPath;
+    LoadBalance loadBalance;
+    Duration heartbeatInterval;
+    Duration staleAfter;
+    Duration pollInterval;
+    int maxBufferPerSsp;
+    int ingestBatch;
+    Duration viewRegisterTimeout;
+    String secret;
+
+    Draft(SchedulerConfig c) {
+      host = c.host;
+      port = c.port;
+      dbUrl = c.dbUrl;
+      dbNamespace = c.dbNamespace;
+      dbDatabase = c.dbDatabase;
+      dbUser = c.dbUser;
+      dbPass = c.dbPass;
+      tables = c.tables;
+      replicaPath = c.replicaPath;
+      walPath = c.walPath;
+      loadBalance = c.loadBalance;
+      heartbeatInterval = c.heartbeatInterval;
+      staleAfter = c.staleAfter;
+      pollInterval = c.pollInterval;
+      maxBufferPerSsp = c.maxBufferPerSsp;
+      ingestBatch = c.ingestBatch;
+      viewRegisterTimeout = c.viewRegisterTimeout;
+      secret = c.secret;
+    }
+
+    SchedulerConfig build() {
+      return new SchedulerConfig(
+          host,
+          port,
+          dbUrl,
+          dbNamespace,
+          dbDatabase,
+          dbUser,
+          dbPass,
+          tables,
+          replicaPath,
+          walPath,
+          loadBalance,
+          heartbeatInterval,
+          staleAfter,
+          pollInterval,
+          maxBufferPerSsp,
+          ingestBatch,
+          viewRegisterTimeout,
+          secret);
+    }
   }
 }
