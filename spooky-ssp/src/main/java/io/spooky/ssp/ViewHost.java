@@ -923,10 +923,18 @@ final class ViewHost implements AutoCloseable {
             "hash", Value.of(tree.hash(node).hex())));
   }
 
-  /** Writes pending rows and the cursor in one transaction; keeps them pending on failure. */
+  /**
+   * Writes pending rows and the cursor; keeps them pending on failure. Up to {@code ssp.page_size}
+   * rows and nodes go in one transaction. A larger batch (one write touching many views) is sent in
+   * requests of that size, so none outlives SurrealDB's timeout: list ref upserts and deletes (with
+   * the Merkle nodes that emptied) first, then Merkle nodes from the leaves up, and the last nodes
+   * (the roots) in a final transaction with the cursor, which therefore still never runs ahead of
+   * the rows. Every piece is an idempotent upsert or delete by id, so a failure part-way leaves
+   * everything pending and the retry rewrites it; a reader may meet new list refs under an old root
+   * until the final request.
+   */
   private void writeBack(CaptureCursor after) {
     List<Value> upserts = new ArrayList<>();
-    List<Value> nodes = new ArrayList<>();
     List<Value> deletes = new ArrayList<>();
     for (Map.Entry<String, Map<RecordId, Value>> v : pendingRefs.entrySet()) {
       for (Map.Entry<RecordId, Value> r : v.getValue().entrySet()) {
@@ -938,6 +946,7 @@ final class ViewHost implements AutoCloseable {
         }
       }
     }
+    List<Map.Entry<Integer, Value>> byDepth = new ArrayList<>();
     for (Map.Entry<String, Set<NodePath>> v : pendingNodes.entrySet()) {
       ViewMeta meta = views.get(v.getKey());
       if (meta == null) {
@@ -945,14 +954,49 @@ final class ViewHost implements AutoCloseable {
       }
       MerkleTree tree = registry.tree(meta.id);
       for (NodePath n : v.getValue()) {
-        nodes.add(merkleRow(meta, tree, n));
+        if (n.depth() > 0 && tree.hash(n).equals(MerkleTree.EMPTY)) {
+          // Only non-empty nodes are stored (PROTOCOL.md §8): a node that emptied is deleted.
+          deletes.add(merkleId(meta.id, n));
+        } else {
+          byDepth.add(Map.entry(n.depth(), merkleRow(meta, tree, n)));
+        }
       }
     }
     if (upserts.isEmpty()
-        && nodes.isEmpty()
+        && byDepth.isEmpty()
         && deletes.isEmpty()
         && (after == null || after.equals(cursor))) {
       return;
+    }
+    byDepth.sort(Map.Entry.<Integer, Value>comparingByKey().reversed());
+    List<Value> nodes = new ArrayList<>(byDepth.size());
+    byDepth.forEach(e -> nodes.add(e.getValue()));
+    int chunk = config.pageSize();
+    List<Value> finalNodes = nodes;
+    if (upserts.size() + nodes.size() + deletes.size() > chunk) {
+      for (int from = 0; from < upserts.size(); from += chunk) {
+        db.queryValue(
+            UPSERT_REFS,
+            Map.of(
+                "rows",
+                Value.array(upserts.subList(from, Math.min(upserts.size(), from + chunk)))));
+      }
+      for (int from = 0; from < deletes.size(); from += chunk) {
+        db.queryValue(
+            "DELETE $dels;",
+            Map.of(
+                "dels",
+                Value.array(deletes.subList(from, Math.min(deletes.size(), from + chunk)))));
+      }
+      int last = Math.max(0, nodes.size() - chunk);
+      for (int from = 0; from < last; from += chunk) {
+        db.queryValue(
+            UPSERT_NODES,
+            Map.of("nodes", Value.array(nodes.subList(from, Math.min(last, from + chunk)))));
+      }
+      upserts = List.of();
+      deletes = List.of();
+      finalNodes = nodes.subList(last, nodes.size());
     }
     StringBuilder q = new StringBuilder("BEGIN TRANSACTION;\n");
     Map<String, Object> vars = new HashMap<>();
@@ -960,9 +1004,9 @@ final class ViewHost implements AutoCloseable {
       q.append(UPSERT_REFS.replace("$rows", "$ups"));
       vars.put("ups", Value.array(upserts));
     }
-    if (!nodes.isEmpty()) {
+    if (!finalNodes.isEmpty()) {
       q.append(UPSERT_NODES);
-      vars.put("nodes", Value.array(nodes));
+      vars.put("nodes", Value.array(finalNodes));
     }
     if (!deletes.isEmpty()) {
       q.append("DELETE $dels;\n");

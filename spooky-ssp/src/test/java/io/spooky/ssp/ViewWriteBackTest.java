@@ -108,6 +108,35 @@ class ViewWriteBackTest {
   }
 
   @Test
+  void oneWriteTouchingMoreRowsThanAPageIsWrittenBackCompletely() {
+    StringBuilder create = new StringBuilder();
+    for (int i = 1; i <= 30; i++) {
+      create.append("CREATE widget:").append(i).append(" SET price = ").append(i).append(";");
+    }
+    client.query(create.toString());
+    String all = "SELECT * FROM widget ORDER BY price";
+    assertThat(register("widgets", all).statusCode()).isEqualTo(200);
+    assertStored("widgets", all, 30);
+
+    // One transaction: one change-feed batch whose write-back exceeds a page of rows.
+    client.query("UPDATE widget SET price += 100;");
+    SspEndToEndTest.awaitTrue("write-back of the batch", () -> storedMatches("widgets", all, 30));
+    assertStored("widgets", all, 30);
+    client.query("DELETE widget WHERE price > 110;");
+    SspEndToEndTest.awaitTrue("write-back of the deletes", () -> storedMatches("widgets", all, 10));
+    assertStored("widgets", all, 10);
+  }
+
+  static boolean storedMatches(String view, String surql, int rows) {
+    try {
+      assertStored(view, surql, rows);
+      return true;
+    } catch (AssertionError e) {
+      return false;
+    }
+  }
+
+  @Test
   void aNewViewWhoseRowsCannotBeWrittenIsNotRegisteredAndARetryWritesIt() {
     for (String[] c :
         new String[][] {
