@@ -27,6 +27,7 @@ import io.spooky.surreal.capture.ChangeEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -786,13 +787,21 @@ final class ViewHost implements AutoCloseable {
   private void applyCaptured(List<ChangeEvent> events, CaptureCursor after) {
     long start = System.nanoTime();
     List<Change> changes = new ArrayList<>(events.size());
+    Set<RecordId> reconciled = new HashSet<>();
     for (ChangeEvent e : events) {
       if (e.table().equals(QUERY_TABLE)) {
-        if (e.op() == ChangeEvent.Op.DELETE) {
-          if (e.id().key() instanceof StringValue k && views.containsKey(k.value())) {
+        if (!(e.id().key() instanceof StringValue k) || !reconciled.add(e.id())) {
+          continue;
+        }
+        // Act on the record as it is now, not on the event's image: the event may be the late
+        // echo of this SSP's own earlier write (a registration since replaced, or an unregister
+        // since undone), and replaying it would flip the view back for a moment.
+        Value current = db.queryValue("SELECT * FROM ONLY $q", Map.of("q", e.id()));
+        if (!(current instanceof ObjectValue o)) {
+          if (views.containsKey(k.value())) {
             unregister(k.value());
           }
-        } else if (e.after() instanceof ObjectValue o) {
+        } else {
           Set<String> needed = viewTables(o);
           if (tables.containsAll(needed)) {
             registerFromRecord(o);
