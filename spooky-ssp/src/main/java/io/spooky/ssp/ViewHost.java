@@ -75,11 +75,11 @@ final class ViewHost implements AutoCloseable {
    */
   private static final String UPSERT_REFS =
       "INSERT INTO _spooky_list_ref $rows ON DUPLICATE KEY UPDATE version = $input.version,"
-          + " client_id = $input.client_id;\n";
+          + " client_id = $input.client_id, view_id = $input.view_id, in = $input.in;\n";
 
   private static final String UPSERT_NODES =
       "INSERT INTO _spooky_merkle $nodes ON DUPLICATE KEY UPDATE hash = $input.hash,"
-          + " client_id = $input.client_id;\n";
+          + " client_id = $input.client_id, view_id = $input.view_id, node = $input.node;\n";
 
   private static final RecordId CURSOR_ID = RecordId.of(STATE_TABLE, "cursor");
 
@@ -238,6 +238,18 @@ final class ViewHost implements AutoCloseable {
           stored instanceof StringValue s ? CaptureCursor.decode(s.value()) : CaptureCursor.empty();
       cursor = from;
       tables.addAll(config.tables().isEmpty() ? discoverTables() : config.tables());
+      // Tables followed at run time because a view selects from them are followed again.
+      if (db.queryValue("SELECT * FROM _spooky_query", Map.of()) instanceof ArrayValue queries) {
+        for (Value v : queries.items()) {
+          if (v instanceof ObjectValue o) {
+            for (String t : viewTables(o)) {
+              if (!t.startsWith("_spooky_") && RecordIds.isTableName(t)) {
+                tables.add(t);
+              }
+            }
+          }
+        }
+      }
       Set<String> watched = new LinkedHashSet<>(tables);
       watched.add(QUERY_TABLE);
       log.info("event=bootstrap_start tables={} cursor={}", tables, from.encode());
@@ -542,16 +554,36 @@ final class ViewHost implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers every {@code _spooky_query} record (engine thread, at bootstrap). A view whose stored
+   * root equals the root just computed keeps its stored rows: a root is written only with the
+   * complete rows under it, so equal roots mean there is nothing to rewrite.
+   */
   private void restoreViews() {
     Value all = db.queryValue("SELECT * FROM _spooky_query", Map.of());
     if (!(all instanceof ArrayValue a)) {
       return;
     }
-    for (Value v : a.items()) {
-      if (v instanceof ObjectValue o) {
-        registerFromRecord(o);
+    Map<String, String> roots = new HashMap<>();
+    Value stored =
+        db.queryValue("SELECT VALUE [view_id, hash] FROM _spooky_merkle WHERE node = ''", Map.of());
+    if (stored instanceof ArrayValue pairs) {
+      for (Value p : pairs.items()) {
+        if (p instanceof ArrayValue pair
+            && pair.size() == 2
+            && pair.get(0) instanceof StringValue view
+            && pair.get(1) instanceof StringValue hash) {
+          roots.put(view.value(), hash.value());
+        }
       }
     }
+    int kept = 0;
+    for (Value v : a.items()) {
+      if (v instanceof ObjectValue o) {
+        kept += registerFromRecord(o, roots) ? 1 : 0;
+      }
+    }
+    log.info("event=views_restored views={} unchanged={}", views.size(), kept);
   }
 
   // ------------------------------------------------------------------ views
@@ -564,6 +596,21 @@ final class ViewHost implements AutoCloseable {
    */
   ViewSnapshot register(
       String id, String surql, ObjectValue params, Value clientId, Duration ttl, boolean persist) {
+    return register(id, surql, params, clientId, ttl, persist, null);
+  }
+
+  /**
+   * {@link #register}, skipping the write-back of a new view when {@code storedRoot} (the hex root
+   * found in {@code _spooky_merkle}, or null) equals the computed one.
+   */
+  private ViewSnapshot register(
+      String id,
+      String surql,
+      ObjectValue params,
+      Value clientId,
+      Duration ttl,
+      boolean persist,
+      String storedRoot) {
     ViewMeta existing = views.get(id);
     if (existing != null && existing.surql.equals(surql) && Values.equal(existing.params, params)) {
       existing.lastSeenNanos = System.nanoTime();
@@ -576,8 +623,11 @@ final class ViewHost implements AutoCloseable {
     views.put(id, meta);
     pendingRefs.remove(id);
     pendingNodes.remove(id);
+    boolean unchanged = existing == null && !persist && snapshot.root().hex().equals(storedRoot);
     try {
-      writeFullView(meta, snapshot, persist);
+      if (!unchanged) {
+        writeFullView(meta, snapshot, persist);
+      }
     } catch (RuntimeException e) {
       rollBack(id, existing, e);
       throw new WriteBackException(id, e);
@@ -655,12 +705,21 @@ final class ViewHost implements AutoCloseable {
   }
 
   private void registerFromRecord(ObjectValue o) {
+    registerFromRecord(o, Map.of());
+  }
+
+  /**
+   * Registers the view a {@code _spooky_query} record defines; {@code storedRoots} (view id → hex
+   * root in {@code _spooky_merkle}) lets an unchanged view keep its stored rows. Returns true when
+   * the view was registered without rewriting them.
+   */
+  private boolean registerFromRecord(ObjectValue o, Map<String, String> storedRoots) {
     if (!(o.get("id") instanceof RecordId rid) || !(rid.key() instanceof StringValue key)) {
-      return;
+      return false;
     }
     if (!(o.get("surql") instanceof StringValue surql)) {
       log.warn("event=view_record_invalid view={} reason=\"no surql\"", key.value());
-      return;
+      return false;
     }
     ObjectValue params = o.get("params") instanceof ObjectValue p ? p : ObjectValue.EMPTY;
     Duration ttl = config.defaultTtl();
@@ -671,10 +730,14 @@ final class ViewHost implements AutoCloseable {
         log.warn("event=view_record_invalid view={} reason=\"bad ttl\"", key.value());
       }
     }
+    String storedRoot = storedRoots.get(key.value());
     try {
-      register(key.value(), surql.value(), params, o.get("client_id"), ttl, false);
+      ViewSnapshot s =
+          register(key.value(), surql.value(), params, o.get("client_id"), ttl, false, storedRoot);
+      return s.root().hex().equals(storedRoot);
     } catch (RuntimeException e) {
       log.warn("event=view_register_failed view={} reason=\"{}\"", key.value(), e.getMessage());
+      return false;
     }
   }
 
@@ -983,6 +1046,13 @@ final class ViewHost implements AutoCloseable {
     int chunk = config.pageSize();
     List<Value> finalNodes = nodes;
     if (upserts.size() + nodes.size() + deletes.size() > chunk) {
+      // The roots go first and come back last: a reader (or this SSP restarting) that finds a
+      // view's root finds its complete rows under it.
+      List<Value> roots = new ArrayList<>();
+      for (String view : pendingNodes.keySet()) {
+        roots.add(merkleId(view, NodePath.ROOT));
+      }
+      db.queryValue("DELETE $roots;", Map.of("roots", Value.array(roots)));
       for (int from = 0; from < upserts.size(); from += chunk) {
         db.queryValue(
             UPSERT_REFS,
@@ -1039,28 +1109,51 @@ final class ViewHost implements AutoCloseable {
   }
 
   /**
-   * Replaces every stored row of one view (engine thread). A view of at most {@code ssp.page_size}
-   * rows and nodes is written in one transaction. A larger one is written in chunks of that size,
-   * each its own request, so no single request outlives SurrealDB's timeout: first its old rows are
-   * deleted, then the list refs, then the Merkle nodes from the leaves up, and the root together
-   * with the query record last. A reader therefore sees either no root or the complete view.
+   * Replaces every stored row of one view (engine thread): deletes the stored rows the view no
+   * longer has and upserts the others. (Deleting everything and inserting again in one transaction
+   * is not an option: SurrealDB 3 then takes an id deleted earlier in the same transaction for a
+   * duplicate of an empty record, and the row loses its other fields.) A view of at most {@code
+   * ssp.page_size} rows and nodes is written in one transaction. A larger one is written in
+   * requests of that size, so none outlives SurrealDB's timeout: first its root and the stale rows
+   * are deleted, then the list refs are upserted, then the Merkle nodes from the leaves up, and the
+   * root with the query record last. A reader therefore sees either no root or the complete view.
    */
   private void writeFullView(ViewMeta meta, ViewSnapshot snapshot, boolean persist) {
     List<Value> rows = new ArrayList<>();
+    Set<Value> keep = new HashSet<>();
     for (ViewDelta.Row r : snapshot.rows()) {
-      rows.add(
-          withId(listRefId(meta.id, r.id()), (ObjectValue) listRef(meta, r.id(), r.version())));
+      RecordId id = listRefId(meta.id, r.id());
+      rows.add(withId(id, (ObjectValue) listRef(meta, r.id(), r.version())));
+      keep.add(id);
     }
     MerkleTree tree = registry.tree(meta.id);
     List<Value> nodes = new ArrayList<>();
     collectNodes(meta, tree, NodePath.ROOT, nodes);
+    for (Value n : nodes) {
+      keep.add(((ObjectValue) n).get("id"));
+    }
+    List<Value> stale = new ArrayList<>();
+    for (String table : List.of(LIST_REF_TABLE, MERKLE_TABLE)) {
+      Value stored =
+          db.queryValue(
+              "SELECT VALUE id FROM type::table($t) WHERE view_id = $v",
+              Map.of("t", table, "v", meta.id));
+      if (stored instanceof ArrayValue ids) {
+        for (Value id : ids.items()) {
+          if (!keep.contains(id)) {
+            stale.add(id);
+          }
+        }
+      }
+    }
     int chunk = config.pageSize();
     Map<String, Object> vars = new HashMap<>();
-    vars.put("v", meta.id);
     StringBuilder q = new StringBuilder("BEGIN TRANSACTION;\n");
-    if (rows.size() + nodes.size() <= chunk) {
-      q.append("DELETE _spooky_list_ref WHERE view_id = $v;\n");
-      q.append("DELETE _spooky_merkle WHERE view_id = $v;\n");
+    if (rows.size() + nodes.size() + stale.size() <= chunk) {
+      if (!stale.isEmpty()) {
+        q.append("DELETE $stale;\n");
+        vars.put("stale", Value.array(stale));
+      }
       if (!rows.isEmpty()) {
         q.append(UPSERT_REFS);
         vars.put("rows", Value.array(rows));
@@ -1068,14 +1161,13 @@ final class ViewHost implements AutoCloseable {
       q.append(UPSERT_NODES);
       vars.put("nodes", Value.array(nodes));
     } else {
-      db.queryValue(
-          """
-          BEGIN TRANSACTION;
-          DELETE _spooky_list_ref WHERE view_id = $v;
-          DELETE _spooky_merkle WHERE view_id = $v;
-          COMMIT TRANSACTION;
-          """,
-          Map.of("v", meta.id));
+      List<Value> gone = new ArrayList<>(stale);
+      gone.add(merkleId(meta.id, NodePath.ROOT));
+      for (int from = 0; from < gone.size(); from += chunk) {
+        db.queryValue(
+            "DELETE $stale;",
+            Map.of("stale", Value.array(gone.subList(from, Math.min(gone.size(), from + chunk)))));
+      }
       for (int from = 0; from < rows.size(); from += chunk) {
         db.queryValue(
             UPSERT_REFS,
