@@ -203,6 +203,17 @@ class RoutingTest {
               "t",
               new Filing(randomBound(rng), randomBound(rng), -1, false, false).conjuncts(),
               -1);
+        } else if (op < 66) {
+          // Filing a target again under the same lower bound replaces its upper bound.
+          int i = rng.nextInt(filed.size());
+          Filing f = filed.get(i);
+          Value hi = near(rng, f.hi());
+          if (isNumber(f.lo()) && isNumber(f.hi()) && isNumber(hi)) {
+            Filing again =
+                new Filing(sameNumber(rng, f.lo()), hi, f.target(), f.loStrict(), f.hiStrict());
+            index.add("t", again.conjuncts(), again.target());
+            filed.set(i, again);
+          }
         } else {
           Value x =
               rng.nextInt(10) == 0 ? randomBound(rng) : near(rng, randomFiledBound(rng, filed));
