@@ -2,11 +2,19 @@ package io.spooky.ivm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spooky.core.value.DecimalValue;
+import io.spooky.core.value.FloatValue;
+import io.spooky.core.value.IntValue;
 import io.spooky.core.value.RecordId;
 import io.spooky.core.value.Value;
+import io.spooky.core.value.Values;
+import io.spooky.ivm.plan.Conjunct;
+import io.spooky.ivm.routing.RoutingIndex;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** A change costs work only in the views it can affect, counted in row evaluations. */
@@ -223,5 +231,186 @@ class RoutingTest {
     assertThat(deltas).extracting(ViewDelta::viewId).containsExactly("owners");
     assertThat(deltas.get(0).removed()).containsExactly(p);
     assertThat(reg.evaluations("top")).isEqualTo(top);
+  }
+
+  /**
+   * Random adds, removes and lookups against {@link RoutingIndex}, compared with a scan of every
+   * filing: a target filed by two numeric bounds {@code lo .. hi} (any strictness) must be found
+   * for exactly the numbers {@code x} with {@code lo <= x <= hi} in SurrealDB's order, and one with
+   * a bound that is not a number (filed by its first conjunct, {@code field >= lo}) for exactly the
+   * values {@code x >= lo}. The values cluster around places where doubles are not exact (ints near
+   * 2<sup>53</sup>, 2<sup>60</sup> and 2<sup>63</sup>, decimals with more digits than a double,
+   * decimals beyond the double range), mixed with NaN, the infinities, -0.0 and non-numbers.
+   */
+  @Test
+  void rangeRoutingFindsExactlyWhatAScanOfAllFilingsFinds() {
+    for (long seed = 1; seed <= 300; seed++) {
+      Random rng = new Random(seed);
+      RoutingIndex<Integer> index = new RoutingIndex<>();
+      List<Filing> filed = new ArrayList<>();
+      int nextTarget = 0;
+      for (int step = 0; step < 400; step++) {
+        int op = rng.nextInt(100);
+        if (op < 40 || filed.isEmpty()) {
+          Value lo = randomBound(rng);
+          Value hi = rng.nextInt(8) == 0 ? randomBound(rng) : near(rng, lo);
+          Filing f = new Filing(lo, hi, nextTarget++, rng.nextBoolean(), rng.nextBoolean());
+          index.add("t", f.conjuncts(), f.target());
+          filed.add(f);
+        } else if (op < 60) {
+          Filing f = filed.remove(rng.nextInt(filed.size()));
+          // The same bounds, possibly written as another type of the same number (1, 1.0, 1.00dec).
+          Filing same =
+              new Filing(
+                  sameNumber(rng, f.lo()),
+                  sameNumber(rng, f.hi()),
+                  f.target(),
+                  f.loStrict(),
+                  f.hiStrict());
+          index.remove("t", same.conjuncts(), same.target());
+        } else if (op < 63) {
+          // Removing what was never filed changes nothing.
+          index.remove(
+              "t",
+              new Filing(randomBound(rng), randomBound(rng), -1, false, false).conjuncts(),
+              -1);
+        } else if (op < 66) {
+          // Filing a target again under the same lower bound replaces its upper bound.
+          int i = rng.nextInt(filed.size());
+          Filing f = filed.get(i);
+          Value hi = near(rng, f.hi());
+          if (isNumber(f.lo()) && isNumber(f.hi()) && isNumber(hi)) {
+            Filing again =
+                new Filing(sameNumber(rng, f.lo()), hi, f.target(), f.loStrict(), f.hiStrict());
+            index.add("t", again.conjuncts(), again.target());
+            filed.set(i, again);
+          }
+        } else {
+          Value x =
+              rng.nextInt(10) == 0 ? randomBound(rng) : near(rng, randomFiledBound(rng, filed));
+          Value record = x == Value.NONE ? Value.object(Map.of()) : Value.object(Map.of("f", x));
+          List<Integer> found = new ArrayList<>();
+          index.collect("t", Value.NONE, record, found);
+          List<Integer> expected = new ArrayList<>();
+          for (Filing f : filed) {
+            if (f.holdsFor(x)) {
+              expected.add(f.target());
+            }
+          }
+          assertThat(found)
+              .as("seed %d step %d: x = %s in %d filings", seed, step, x, filed.size())
+              .containsExactlyInAnyOrderElementsOf(expected);
+        }
+      }
+    }
+  }
+
+  /** One target filed by {@code f >= lo AND f < hi} (or {@code >}, {@code <=}). */
+  private record Filing(Value lo, Value hi, int target, boolean loStrict, boolean hiStrict) {
+    List<Conjunct> conjuncts() {
+      return List.of(
+          new Conjunct("f", loStrict ? Conjunct.Op.GT : Conjunct.Op.GE, lo),
+          new Conjunct("f", hiStrict ? Conjunct.Op.LT : Conjunct.Op.LE, hi));
+    }
+
+    /** What routing promises: the indexed conditions, strictness ignored (a superset). */
+    boolean holdsFor(Value x) {
+      boolean above = Values.compare(lo, x) <= 0;
+      return isNumber(lo) && isNumber(hi) ? above && Values.compare(hi, x) >= 0 : above;
+    }
+  }
+
+  private static boolean isNumber(Value v) {
+    return v instanceof IntValue || v instanceof FloatValue || v instanceof DecimalValue;
+  }
+
+  private static final BigDecimal[] CENTERS = {
+    BigDecimal.ZERO,
+    new BigDecimal("1E-400"),
+    BigDecimal.valueOf(1L << 53),
+    BigDecimal.valueOf(-(1L << 53)),
+    BigDecimal.valueOf(1L << 60),
+    BigDecimal.valueOf(Long.MAX_VALUE),
+    BigDecimal.valueOf(Long.MIN_VALUE),
+    new BigDecimal("1E308"),
+    new BigDecimal("1E400"),
+    new BigDecimal("-1E400"),
+  };
+
+  private static final BigDecimal[] STEPS = {
+    BigDecimal.ONE, new BigDecimal("0.5"), new BigDecimal("0.1"), BigDecimal.valueOf(300),
+  };
+
+  private static Value randomBound(Random rng) {
+    return switch (rng.nextInt(20)) {
+      case 0 -> Value.of(Double.NaN);
+      case 1 -> Value.of(rng.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+      case 2 -> Value.of(rng.nextBoolean() ? -0.0 : Double.MAX_VALUE);
+      case 3 ->
+          switch (rng.nextInt(4)) {
+            case 0 -> Value.of("a");
+            case 1 -> Value.TRUE;
+            case 2 -> Value.NULL;
+            default -> Value.NONE;
+          };
+      default -> number(rng, CENTERS[rng.nextInt(CENTERS.length)]);
+    };
+  }
+
+  /** A number a few steps from {@code v} (a random bound when {@code v} is not a finite number). */
+  private static Value near(Random rng, Value v) {
+    BigDecimal exact = exact(v);
+    return exact == null ? randomBound(rng) : number(rng, exact);
+  }
+
+  private static Value randomFiledBound(Random rng, List<Filing> filed) {
+    if (filed.isEmpty()) {
+      return randomBound(rng);
+    }
+    Filing f = filed.get(rng.nextInt(filed.size()));
+    return rng.nextBoolean() ? f.lo() : f.hi();
+  }
+
+  /** {@code around} plus a few steps, as an int, a float or a decimal. */
+  private static Value number(Random rng, BigDecimal around) {
+    BigDecimal x =
+        around.add(
+            STEPS[rng.nextInt(STEPS.length)].multiply(BigDecimal.valueOf(rng.nextInt(13) - 6)));
+    return switch (rng.nextInt(3)) {
+      case 0 -> asInt(x) != null ? asInt(x) : Value.of(x);
+      case 1 -> Value.of(x.doubleValue());
+      default -> Value.of(rng.nextBoolean() ? x : x.setScale(Math.max(x.scale(), 0) + 1));
+    };
+  }
+
+  /** The same number as {@code v}, possibly as another type (when that type holds it exactly). */
+  private static Value sameNumber(Random rng, Value v) {
+    BigDecimal exact = exact(v);
+    if (exact == null || v instanceof FloatValue) {
+      return v;
+    }
+    return switch (rng.nextInt(3)) {
+      case 0 -> asInt(exact) != null ? asInt(exact) : v;
+      case 1 -> Value.of(exact.setScale(Math.max(exact.scale(), 0) + 2));
+      default -> v;
+    };
+  }
+
+  private static Value asInt(BigDecimal x) {
+    try {
+      return Value.of(x.longValueExact());
+    } catch (ArithmeticException notAnInt) {
+      return null;
+    }
+  }
+
+  /** The exact value of a finite number, else null. */
+  private static BigDecimal exact(Value v) {
+    return switch (v) {
+      case IntValue i -> BigDecimal.valueOf(i.value());
+      case FloatValue f -> Double.isFinite(f.value()) ? new BigDecimal(f.value()) : null;
+      case DecimalValue d -> d.value();
+      default -> null;
+    };
   }
 }

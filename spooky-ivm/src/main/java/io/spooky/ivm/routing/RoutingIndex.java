@@ -239,53 +239,212 @@ public final class RoutingIndex<T> {
 
   /**
    * Targets filed by a numeric range {@code [lo, hi]} of one field (strictness ignored: a
-   * superset), sorted by {@code lo}. A stabbing query for {@code x} scans only the ranges with
-   * {@code lo} in {@code [x - widest, x]}, where {@code widest} is the widest range ever filed (it
-   * never shrinks, which keeps it an upper bound). Only a number can lie between two numbers in
-   * SurrealDB's cross-type order, so other values stab nothing.
+   * superset). A stabbing query for {@code x} returns exactly the targets with {@code lo <= x <=
+   * hi} in SurrealDB's order; only a number can lie between two numbers in SurrealDB's cross-type
+   * order, so other values stab nothing.
+   *
+   * <p>The filings live in a map sorted by {@code lo}, which queries read through a flat snapshot:
+   * per filing {@code key(lo)}, {@code key(hi)} and the running maximum of {@code key(hi)}, in
+   * {@code lo} order, where {@code key} is the number rounded to the nearest double ({@code -0.0}
+   * as {@code 0.0}, NaN above {@code +inf}) as a sortable {@code long}. Rounding to nearest is
+   * monotone and SurrealDB orders numbers by their value (a float by its shortest decimal form,
+   * which rounds back to the float), so {@code a <= b} implies {@code key(a) <= key(b)}, and {@code
+   * key(a) < key(b)} implies {@code a < b}. The candidates are therefore the filings with {@code
+   * key(lo) <= key(x)} (a prefix, found by binary search) from the first one whose running maximum
+   * of {@code key(hi)} reaches {@code key(x)} (binary search again): O(log n + candidates), the
+   * candidates being the filings with {@code lo} between {@code x} and the lowest {@code lo} of a
+   * range that reaches {@code x}. Each candidate is checked with the keys and, only where a key
+   * equals {@code key(x)} (where rounding may hide the difference between longs, decimals and
+   * floats), with {@link Values#compare}: the doubles choose candidates but never decide a result.
+   *
+   * <p>Filings added since the snapshot are kept in a short list that queries scan, and removed
+   * ones are blanked in the snapshot; once those exceed {@code 32 + sqrt(n)}, the next query
+   * rebuilds the snapshot from the map (O(n)), so a change to the filings costs amortized O(sqrt n)
+   * and a bulk registration one rebuild.
    */
   private static final class Intervals<T> {
+    private static final long[] NO_KEYS = new long[0];
+
+    /** The filings: each {@code lo} (SurrealDB order) to its targets, in filing order, and hi. */
     private final NavigableMap<Value, Map<T, Value>> byLo = new TreeMap<>(Values.order());
-    private double widest;
+
+    /** True when the snapshot and {@link #added} do not reflect {@link #byLo}. */
+    private boolean dirty;
+
+    // The snapshot, in lo order; a removed filing's target is null.
+    private long[] loKeys = NO_KEYS;
+    private long[] hiKeys = NO_KEYS;
+    private long[] maxHiKeys = NO_KEYS;
+    private Value[] los = new Value[0];
+    private Value[] his = new Value[0];
+    private Object[] targets = new Object[0];
+
+    /** Filings added since the snapshot, none of them in it. */
+    private final List<Filed<T>> added = new ArrayList<>();
+
+    /** Snapshot entries blanked since it was built. */
+    private int blanked;
+
+    /** How many additions and removals the snapshot absorbs before a rebuild. */
+    private int slack = 32;
+
+    private record Filed<T>(long loKey, long hiKey, Value lo, Value hi, T target) {}
 
     void add(Value lo, Value hi, T target) {
-      byLo.computeIfAbsent(lo, k -> new java.util.LinkedHashMap<>()).put(target, hi);
-      widest = Math.max(widest, toDouble(hi) - toDouble(lo));
+      Value replaced =
+          byLo.computeIfAbsent(lo, k -> new java.util.LinkedHashMap<>()).put(target, hi);
+      if (replaced != null || dirty || !absorb()) {
+        dirty = true;
+      } else {
+        added.add(new Filed<>(key(lo), key(hi), lo, hi, target));
+      }
     }
 
     void remove(Value lo, Value hi, T target) {
       Map<T, Value> at = byLo.get(lo);
-      if (at != null) {
-        at.remove(target);
-        if (at.isEmpty()) {
-          byLo.remove(lo);
+      if (at == null || !at.containsKey(target)) {
+        return;
+      }
+      at.remove(target);
+      if (at.isEmpty()) {
+        byLo.remove(lo);
+      }
+      if (dirty || !absorb()) {
+        dirty = true;
+        return;
+      }
+      for (int i = 0; i < added.size(); i++) {
+        Filed<T> f = added.get(i);
+        if (f.target().equals(target) && Values.compare(f.lo(), lo) == 0) {
+          added.remove(i);
+          return;
         }
       }
+      long lk = key(lo);
+      for (int i = firstAbove(loKeys, lk) - 1; i >= 0 && loKeys[i] == lk; i--) {
+        if (target.equals(targets[i]) && Values.compare(los[i], lo) == 0) {
+          targets[i] = null;
+          blanked++;
+          return;
+        }
+      }
+      throw new IllegalStateException("a filing is neither in the snapshot nor added since");
+    }
+
+    /** True when one more addition or removal fits in the slack; else drops the pending state. */
+    private boolean absorb() {
+      if (added.size() + blanked < slack) {
+        return true;
+      }
+      added.clear();
+      return false;
     }
 
     boolean isEmpty() {
       return byLo.isEmpty();
     }
 
+    @SuppressWarnings("unchecked")
     void stab(Value x, Collection<T> out) {
       if (!isNumber(x)) {
         return;
       }
-      double xd = toDouble(x);
-      // Doubles only approximate longs and decimals: widen the scan by a few ulps.
-      double pad = 4 * Math.ulp(Math.abs(xd) + widest) + Double.MIN_NORMAL;
-      Value from = new FloatValue(xd - widest - pad);
-      if (!Double.isFinite(xd) || !Double.isFinite(widest)) {
-        from = null;
+      if (dirty) {
+        rebuild();
       }
-      var candidates = from == null ? byLo.headMap(x, true) : byLo.subMap(from, true, x, true);
-      for (Map<T, Value> at : candidates.values()) {
-        for (var e : at.entrySet()) {
-          if (Values.compare(e.getValue(), x) >= 0) {
-            out.add(e.getKey());
-          }
+      long xk = key(x);
+      int end = firstAbove(loKeys, xk);
+      for (int i = firstReaching(maxHiKeys, xk, end); i < end; i++) {
+        long hk = hiKeys[i];
+        if (hk >= xk
+            && targets[i] != null
+            && (loKeys[i] < xk || Values.compare(los[i], x) <= 0)
+            && (hk > xk || Values.compare(his[i], x) >= 0)) {
+          out.add((T) targets[i]);
         }
       }
+      for (int i = 0; i < added.size(); i++) {
+        Filed<T> f = added.get(i);
+        long hk = f.hiKey();
+        if (f.loKey() <= xk
+            && hk >= xk
+            && (f.loKey() < xk || Values.compare(f.lo(), x) <= 0)
+            && (hk > xk || Values.compare(f.hi(), x) >= 0)) {
+          out.add(f.target());
+        }
+      }
+    }
+
+    private void rebuild() {
+      int n = 0;
+      for (Map<T, Value> at : byLo.values()) {
+        n += at.size();
+      }
+      loKeys = new long[n];
+      hiKeys = new long[n];
+      maxHiKeys = new long[n];
+      los = new Value[n];
+      his = new Value[n];
+      targets = new Object[n];
+      int i = 0;
+      long maxHi = Long.MIN_VALUE;
+      for (var at : byLo.entrySet()) {
+        long lk = key(at.getKey());
+        for (var e : at.getValue().entrySet()) {
+          long hk = key(e.getValue());
+          maxHi = Math.max(maxHi, hk);
+          loKeys[i] = lk;
+          hiKeys[i] = hk;
+          maxHiKeys[i] = maxHi;
+          los[i] = at.getKey();
+          his[i] = e.getValue();
+          targets[i] = e.getKey();
+          i++;
+        }
+      }
+      added.clear();
+      blanked = 0;
+      slack = 32 + (int) Math.sqrt(n);
+      dirty = false;
+    }
+
+    /** The first index whose key is above {@code k} in the sorted {@code keys}, or its length. */
+    private static int firstAbove(long[] keys, long k) {
+      int lo = 0;
+      int hi = keys.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (keys[mid] <= k) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    /** The first index below {@code end} whose key is at least {@code k} in sorted keys, or end. */
+    private static int firstReaching(long[] keys, long k, int end) {
+      int lo = 0;
+      int hi = end;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (keys[mid] < k) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    /**
+     * The number rounded to the nearest double as a {@code long} in the same order: {@code -0.0} as
+     * {@code 0.0}, every NaN as one value above {@code +inf} (SurrealDB's order of numbers).
+     */
+    private static long key(Value v) {
+      long bits = Double.doubleToLongBits(toDouble(v) + 0.0);
+      return bits ^ ((bits >> 63) & Long.MAX_VALUE);
     }
   }
 }
