@@ -90,7 +90,7 @@ public final class CanonicalEncoding {
     // An instanceof chain, most frequent types first, measured faster than a pattern switch here.
     if (v instanceof StringValue s) {
       out.writeByte(STRING);
-      out.writeString(s.value());
+      out.writeString(s);
     } else if (v instanceof IntValue i) {
       out.writeByte(INT);
       out.writeVarint(zigzag(i.value()));
@@ -102,7 +102,7 @@ public final class CanonicalEncoding {
       o.fields()
           .forEach(
               (key, value) -> {
-                out.writeString(key);
+                out.writeName(key);
                 encode(value, out);
               });
     } else if (v instanceof ArrayValue a) {
@@ -119,7 +119,7 @@ public final class CanonicalEncoding {
       out.writeLong(Double.isNaN(d) ? CANONICAL_NAN : Double.doubleToRawLongBits(d));
     } else if (v instanceof RecordId r) {
       out.writeByte(RECORD);
-      out.writeString(r.table());
+      out.writeName(r.table());
       encode(r.key(), out);
     } else if (v instanceof BoolValue b) {
       out.writeByte(b.value() ? TRUE : FALSE);

@@ -1,11 +1,11 @@
 package io.spooky.core.encoding;
 
+import io.spooky.core.value.StringValue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -121,15 +121,46 @@ public final class EncodingBuffer {
     }
   }
 
+  /**
+   * Writes {@code s} exactly as {@link #writeString(String)} writes its string. An ASCII string (as
+   * the value remembers after its first encoding) is copied straight from the string's storage.
+   *
+   * @throws IllegalArgumentException if the string contains an unpaired surrogate
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): exact for ASCII chars
+  public void writeString(StringValue s) {
+    if (s.isAscii()) {
+      String v = s.value();
+      int n = v.length();
+      writeVarint(n);
+      ensure(n);
+      v.getBytes(0, n, bytes, size);
+      size += n;
+    } else {
+      writeOtherString(s.value());
+    }
+  }
+
+  /**
+   * Writes a name (an object key or a record id's table) exactly as {@link #writeString(String)}
+   * would, taking its UTF-8 bytes from a small shared cache, as the same names recur in record
+   * after record.
+   *
+   * @throws IllegalArgumentException if the name contains an unpaired surrogate
+   */
+  void writeName(String name) {
+    byte[] b = NameCache.utf8(name);
+    if (b == null) {
+      writeString(name);
+    } else {
+      writeVarint(b.length);
+      write(b, 0, b.length);
+    }
+  }
+
   /** {@link #writeString} for strings that are long or not ASCII. */
   private void writeOtherString(String s) {
-    // getBytes is vectorized for the common all-ASCII case but replaces an unpaired surrogate with
-    // a '?' byte. Then either some char took more than one byte, or the bytes contain a '?'; only
-    // in those cases is the string scanned for surrogates.
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length != s.length() || containsQuestionMark(utf8)) {
-      requireWellFormed(s);
-    }
+    byte[] utf8 = StringValue.utf8(s);
     writeVarint(utf8.length);
     write(utf8, 0, utf8.length);
   }
@@ -154,8 +185,6 @@ public final class EncodingBuffer {
     return true;
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle BIG_ENDIAN_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -164,43 +193,6 @@ public final class EncodingBuffer {
    * whose intrinsic copy wins from about this length on (measured, see docs/BENCHMARKS.md).
    */
   private static final int SHORT = 32;
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUESTION_MARKS = '?' * ONES;
-
-  /** Whether {@code b} contains the byte {@code '?'}, eight bytes at a time. */
-  private static boolean containsQuestionMark(byte[] b) {
-    int i = 0;
-    for (; i + 8 <= b.length; i += 8) {
-      long x = (long) LONGS.get(b, i) ^ QUESTION_MARKS;
-      if (((x - ONES) & ~x & HIGHS) != 0) {
-        return true;
-      }
-    }
-    for (; i < b.length; i++) {
-      if (b[i] == '?') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void requireWellFormed(String s) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        } else {
-          throw new IllegalArgumentException("string has an unpaired surrogate at index " + i);
-        }
-      }
-    }
-  }
 
   private void ensure(int extra) {
     if (size + extra > bytes.length) {
