@@ -23,15 +23,21 @@ class RoutingTest {
     return Value.object(Map.of("id", id, "category", Value.of(category), "price", Value.of(price)));
   }
 
-  @Test
-  void viewsOverListedRecordsAreReachedByRecordIdOnly() {
+  /** A registry holding products 0..n-1, product i in category c(i % 20) at price i. */
+  private static ViewRegistry loaded(int n) {
     ViewRegistry reg = new ViewRegistry();
     List<Change> load = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < n; i++) {
       RecordId id = RecordId.of("product", i);
       load.add(Change.create(id, product(id, "c" + (i % 20), i)));
     }
     reg.apply(load);
+    return reg;
+  }
+
+  @Test
+  void viewsOverListedRecordsAreReachedByRecordIdOnly() {
+    ViewRegistry reg = loaded(300);
     // View k lists product:k and product:k+1 (k = 0..99).
     for (int k = 0; k < 100; k++) {
       reg.register("pair-" + k, "SELECT * FROM product:" + k + ", product:" + (k + 1), Map.of());
@@ -63,13 +69,7 @@ class RoutingTest {
 
   @Test
   void registeringAViewFilteredByEqualityEvaluatesOnlyItsCandidates() {
-    ViewRegistry reg = new ViewRegistry();
-    List<Change> load = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      RecordId id = RecordId.of("product", i);
-      load.add(Change.create(id, product(id, "c" + (i % 20), i)));
-    }
-    reg.apply(load);
+    ViewRegistry reg = loaded(200);
     reg.register(
         "c3",
         "SELECT * FROM product WHERE price > 50 AND category = 'c3' ORDER BY price",
@@ -96,13 +96,7 @@ class RoutingTest {
 
   @Test
   void aChangeInOneCategoryEvaluatesOnlyThatCategorysViews() {
-    ViewRegistry reg = new ViewRegistry();
-    List<Change> load = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      RecordId id = RecordId.of("product", i);
-      load.add(Change.create(id, product(id, "c" + (i % 20), i)));
-    }
-    reg.apply(load);
+    ViewRegistry reg = loaded(200);
     String top = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 3";
     String deep = "SELECT * FROM product WHERE category = $c ORDER BY price DESC LIMIT 5 START 1";
     for (int c = 0; c < 20; c++) {

@@ -676,15 +676,7 @@ final class ViewHost implements AutoCloseable {
       }
     }
     try {
-      db.queryValue(
-          """
-          BEGIN TRANSACTION;
-          DELETE _spooky_list_ref WHERE view_id = $v;
-          DELETE _spooky_merkle WHERE view_id = $v;
-          DELETE $q;
-          COMMIT TRANSACTION;
-          """,
-          Map.of("v", id, "q", RecordId.of(QUERY_TABLE, id)));
+      deleteStored(id);
     } catch (RuntimeException again) {
       cause.addSuppressed(again);
     }
@@ -762,15 +754,10 @@ final class ViewHost implements AutoCloseable {
     }
   }
 
-  /** Removes a view and its rows (engine thread). Returns false if it was not registered. */
-  boolean unregister(String id) {
-    ViewMeta meta = views.remove(id);
-    if (meta == null) {
-      return false;
-    }
-    registry.unregister(id);
-    pendingRefs.remove(id);
-    pendingNodes.remove(id);
+  /**
+   * Deletes a view's list refs, Merkle nodes and query record from SurrealDB, in one transaction.
+   */
+  private void deleteStored(String id) {
     db.queryValue(
         """
         BEGIN TRANSACTION;
@@ -780,6 +767,18 @@ final class ViewHost implements AutoCloseable {
         COMMIT TRANSACTION;
         """,
         Map.of("v", id, "q", RecordId.of(QUERY_TABLE, id)));
+  }
+
+  /** Removes a view and its rows (engine thread). Returns false if it was not registered. */
+  boolean unregister(String id) {
+    ViewMeta meta = views.remove(id);
+    if (meta == null) {
+      return false;
+    }
+    registry.unregister(id);
+    pendingRefs.remove(id);
+    pendingNodes.remove(id);
+    deleteStored(id);
     for (Subscriber s : subscribers.getOrDefault(id, List.of())) {
       s.closed(id);
     }

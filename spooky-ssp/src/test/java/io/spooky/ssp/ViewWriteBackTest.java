@@ -1,9 +1,9 @@
 package io.spooky.ssp;
 
+import static io.spooky.ssp.SspHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spooky.core.digest.ContentDigest;
 import io.spooky.core.json.SurrealJson;
 import io.spooky.core.value.ArrayValue;
@@ -41,7 +41,6 @@ import org.junit.jupiter.api.Test;
  */
 @DevSurreal
 class ViewWriteBackTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final int PAGE = 8;
   static SurrealClient client;
   static SspServer ssp;
@@ -351,14 +350,6 @@ class ViewWriteBackTest {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  static JsonNode json(String s) {
-    try {
-      return JSON.readTree(s);
-    } catch (Exception e) {
-      throw new IllegalStateException(s, e);
     }
   }
 }
