@@ -564,16 +564,29 @@ final class ViewHost implements AutoCloseable {
     if (!(all instanceof ArrayValue a)) {
       return;
     }
+    // The stored roots, fetched by record id (one page of ids per request), not by a scan of
+    // every Merkle node of every view.
+    List<Value> rootIds = new ArrayList<>();
+    for (Value v : a.items()) {
+      if (v instanceof ObjectValue o
+          && o.get("id") instanceof RecordId rid
+          && rid.key() instanceof StringValue key) {
+        rootIds.add(merkleId(key.value(), NodePath.ROOT));
+      }
+    }
     Map<String, String> roots = new HashMap<>();
-    Value stored =
-        db.queryValue("SELECT VALUE [view_id, hash] FROM _spooky_merkle WHERE node = ''", Map.of());
-    if (stored instanceof ArrayValue pairs) {
-      for (Value p : pairs.items()) {
-        if (p instanceof ArrayValue pair
-            && pair.size() == 2
-            && pair.get(0) instanceof StringValue view
-            && pair.get(1) instanceof StringValue hash) {
-          roots.put(view.value(), hash.value());
+    for (int from = 0; from < rootIds.size(); from += config.pageSize()) {
+      List<Value> page = rootIds.subList(from, Math.min(rootIds.size(), from + config.pageSize()));
+      Value stored =
+          db.queryValue("SELECT VALUE [view_id, hash] FROM $ids", Map.of("ids", Value.array(page)));
+      if (stored instanceof ArrayValue pairs) {
+        for (Value p : pairs.items()) {
+          if (p instanceof ArrayValue pair
+              && pair.size() == 2
+              && pair.get(0) instanceof StringValue view
+              && pair.get(1) instanceof StringValue hash) {
+            roots.put(view.value(), hash.value());
+          }
         }
       }
     }
