@@ -1014,8 +1014,9 @@ final class ViewHost implements AutoCloseable {
    * the Merkle nodes that emptied) first, then Merkle nodes from the leaves up, and the last nodes
    * (the roots) in a final transaction with the cursor, which therefore still never runs ahead of
    * the rows. Every piece is an idempotent upsert or delete by id, so a failure part-way leaves
-   * everything pending and the retry rewrites it; a reader may meet new list refs under an old root
-   * until the final request.
+   * everything pending and the retry rewrites it. The affected views' roots are deleted before the
+   * first piece and written with the last, so a reader sees either no root or the complete rows
+   * under it.
    */
   private void writeBack(CaptureCursor after) {
     List<Value> upserts = new ArrayList<>();
