@@ -86,7 +86,7 @@ final class CborDecoder {
         return new BytesValue(byteString(info, 2, start));
       }
       case 3 -> {
-        return new StringValue(utf8(byteString(info, 3, start), start));
+        return new StringValue(textString(info, start));
       }
       case 4 -> {
         List<Value> items;
@@ -380,6 +380,24 @@ final class CborDecoder {
     return chunks.toByteArray();
   }
 
+  /**
+   * A text string: a definite-length ASCII one (the common case) straight from the input, without a
+   * copy or a decoder, since every byte below 0x80 is valid UTF-8 and one char; anything else
+   * through the strict decoder.
+   */
+  private String textString(int info, int start) {
+    if (info != 31) {
+      long n = argument(info, start);
+      if (n >= 0 && n <= end - pos && isAscii(buf, pos, (int) n)) {
+        String s = new String(buf, pos, (int) n, StandardCharsets.ISO_8859_1);
+        pos += (int) n;
+        return s;
+      }
+      pos = start + 1; // back to the argument, for the general path to read again
+    }
+    return utf8(byteString(info, 3, start), start);
+  }
+
   private String utf8(byte[] bytes, int at) {
     try {
       return StandardCharsets.UTF_8
@@ -391,6 +409,15 @@ final class CborDecoder {
     } catch (CharacterCodingException e) {
       throw fail("text string is not valid UTF-8", at);
     }
+  }
+
+  private static boolean isAscii(byte[] bytes, int from, int length) {
+    for (int i = from, to = from + length; i < to; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Rejects counts that cannot possibly fit in the remaining input (each item is >= 1 byte). */

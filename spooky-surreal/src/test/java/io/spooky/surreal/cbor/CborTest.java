@@ -175,6 +175,9 @@ class CborTest {
       "", // empty
       "18", // truncated argument
       "62c3", // truncated text
+      "7805 4142", // ASCII text shorter than its length
+      "79ffff 41", // ASCII text far shorter than its two-byte length
+      "7f 6141 62c328 ff", // indefinite text with an invalid UTF-8 chunk
       "82 01", // array missing an item
       "0101", // trailing bytes
       "1c", // reserved additional info
@@ -218,6 +221,20 @@ class CborTest {
     assertThatThrownBy(() -> Cbor.decode(deep))
         .isInstanceOf(CborException.class)
         .hasMessageContaining("nesting deeper");
+  }
+
+  @Test
+  void textOfEveryHeadLengthRoundTrips() {
+    for (int n : new int[] {0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000}) {
+      String ascii = "a".repeat(n);
+      for (String s : List.of(ascii, ascii + "é", "é" + ascii, ascii + "\u007f")) {
+        assertThat(Cbor.decode(Cbor.encode(Value.of(s))))
+            .as("length %d", s.length())
+            .isEqualTo(Value.of(s));
+      }
+    }
+    // Indefinite-length text, in ASCII and non-ASCII chunks.
+    assertThat(fromHex("7f616162c3a9ff")).isEqualTo(Value.of("aé"));
   }
 
   @Test
