@@ -63,27 +63,47 @@ public final class TableStore {
       if (byId != null) {
         byId.put(id, value);
       }
+      RecordId key = indexed() ? canonical(id) : id;
       Value old = ordered.put(id, value);
       if (byField != null) {
-        byField.forEach((f, index) -> reindex(index, f, id, old, value, Values.Key::new));
+        byField.forEach((f, index) -> reindex(index, f, key, old, value, Values.Key::new));
       }
       if (byOrder != null) {
-        byOrder.forEach((f, index) -> reindex(index, f, id, old, value, v -> v));
+        byOrder.forEach((f, index) -> reindex(index, f, key, old, value, v -> v));
       }
       return old;
+    }
+
+    private boolean indexed() {
+      return byField != null || byOrder != null;
+    }
+
+    /**
+     * The id the tree files {@code id} under: the first id put of those equal to it in order
+     * ({@code t:[1]} and {@code t:[1.0]} are one record), so that the field indexes hold the same
+     * id for a record whichever spelling a change used. Without such keys ({@link #byId} kept)
+     * every id is its own.
+     */
+    private RecordId canonical(RecordId id) {
+      if (byId != null) {
+        return id;
+      }
+      RecordId k = ordered.ceilingKey(id);
+      return k != null && BY_KEY.compare(k, id) == 0 ? k : id;
     }
 
     Value remove(RecordId id) {
       if (byId != null) {
         byId.remove(id);
       }
+      RecordId key = indexed() ? canonical(id) : id;
       Value old = ordered.remove(id);
       if (old != null) {
         if (byField != null) {
-          byField.forEach((f, index) -> unindex(index, new Values.Key(field(old, f)), id));
+          byField.forEach((f, index) -> unindex(index, new Values.Key(field(old, f)), key));
         }
         if (byOrder != null) {
-          byOrder.forEach((f, index) -> unindex(index, field(old, f), id));
+          byOrder.forEach((f, index) -> unindex(index, field(old, f), key));
         }
       }
       return old;

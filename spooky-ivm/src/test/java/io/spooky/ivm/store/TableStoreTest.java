@@ -44,6 +44,27 @@ class TableStoreTest {
   }
 
   @Test
+  void fieldIndexesHoldOneIdPerRecordWhateverSpellingAChangeUses() {
+    TableStore store = new TableStore();
+    RecordId intKey = new RecordId("t", Value.array(Value.of(1)));
+    RecordId floatKey = new RecordId("t", Value.array(new FloatValue(1.0)));
+    store.put(intKey, Value.object(java.util.Map.of("f", Value.of("x"))));
+    assertThat(store.lookup("t", "f", Value.of("x"))).containsExactly(intKey);
+    assertThat(store.lookupRange("t", "f", Value.of("a"), Value.of("z"), 10))
+        .containsExactly(intKey);
+
+    store.put(floatKey, Value.object(java.util.Map.of("f", Value.of("y"))));
+    assertThat(store.lookup("t", "f", Value.of("x"))).isEmpty();
+    assertThat(store.lookup("t", "f", Value.of("y"))).containsExactly(intKey);
+    assertThat(store.lookupRange("t", "f", Value.of("a"), Value.of("z"), 10))
+        .containsExactly(intKey);
+
+    store.put(floatKey, Value.NONE);
+    assertThat(store.lookup("t", "f", Value.of("y"))).isEmpty();
+    assertThat(store.lookupRange("t", "f", Value.of("a"), Value.of("z"), 10)).isEmpty();
+  }
+
+  @Test
   void fieldLookupsMatchAScanUnderRandomPutsAndDeletes() {
     long seed = System.nanoTime();
     java.util.Random r = new java.util.Random(seed);
