@@ -71,7 +71,9 @@ final class ViewHost implements AutoCloseable {
 
   /**
    * Bulk upserts: one INSERT per table is much faster than an UPSERT per row (a 10,000-row FOR loop
-   * timed out at 30 s on the dev SurrealDB).
+   * timed out at 30 s on the dev SurrealDB). A duplicate gets every field of the row, not only the
+   * changing ones, because SurrealDB 3 treats a row deleted earlier in the same transaction as a
+   * duplicate of an empty record.
    */
   private static final String UPSERT_REFS =
       "INSERT INTO _spooky_list_ref $rows ON DUPLICATE KEY UPDATE version = $input.version,"
@@ -1122,51 +1124,31 @@ final class ViewHost implements AutoCloseable {
   }
 
   /**
-   * Replaces every stored row of one view (engine thread): deletes the stored rows the view no
-   * longer has and upserts the others. (Deleting everything and inserting again in one transaction
-   * is not an option: SurrealDB 3 then takes an id deleted earlier in the same transaction for a
-   * duplicate of an empty record, and the row loses its other fields.) A view of at most {@code
-   * ssp.page_size} rows and nodes is written in one transaction. A larger one is written in
-   * requests of that size, so none outlives SurrealDB's timeout: first its root and the stale rows
-   * are deleted, then the list refs are upserted, then the Merkle nodes from the leaves up, and the
-   * root with the query record last. A reader therefore sees either no root or the complete view.
+   * Replaces every stored row of one view (engine thread). A view of at most {@code ssp.page_size}
+   * rows and nodes is written in one transaction: delete its rows, insert the new ones. A larger
+   * one is written in requests of that size, so none outlives SurrealDB's timeout: first its old
+   * rows are deleted, then the list refs, then the Merkle nodes from the leaves up, and the root
+   * together with the query record last. A reader therefore sees either no root or the complete
+   * view. (Within one transaction SurrealDB 3 takes a row inserted after its delete for a duplicate
+   * of an empty record; {@link #UPSERT_REFS} and {@link #UPSERT_NODES} set every field on a
+   * duplicate, so the row comes out whole either way.)
    */
   private void writeFullView(ViewMeta meta, ViewSnapshot snapshot, boolean persist) {
     List<Value> rows = new ArrayList<>();
-    Set<Value> keep = new HashSet<>();
     for (ViewDelta.Row r : snapshot.rows()) {
-      RecordId id = listRefId(meta.id, r.id());
-      rows.add(withId(id, (ObjectValue) listRef(meta, r.id(), r.version())));
-      keep.add(id);
+      rows.add(
+          withId(listRefId(meta.id, r.id()), (ObjectValue) listRef(meta, r.id(), r.version())));
     }
     MerkleTree tree = registry.tree(meta.id);
     List<Value> nodes = new ArrayList<>();
     collectNodes(meta, tree, NodePath.ROOT, nodes);
-    for (Value n : nodes) {
-      keep.add(((ObjectValue) n).get("id"));
-    }
-    List<Value> stale = new ArrayList<>();
-    for (String table : List.of(LIST_REF_TABLE, MERKLE_TABLE)) {
-      Value stored =
-          db.queryValue(
-              "SELECT VALUE id FROM type::table($t) WHERE view_id = $v",
-              Map.of("t", table, "v", meta.id));
-      if (stored instanceof ArrayValue ids) {
-        for (Value id : ids.items()) {
-          if (!keep.contains(id)) {
-            stale.add(id);
-          }
-        }
-      }
-    }
     int chunk = config.pageSize();
     Map<String, Object> vars = new HashMap<>();
+    vars.put("v", meta.id);
     StringBuilder q = new StringBuilder("BEGIN TRANSACTION;\n");
-    if (rows.size() + nodes.size() + stale.size() <= chunk) {
-      if (!stale.isEmpty()) {
-        q.append("DELETE $stale;\n");
-        vars.put("stale", Value.array(stale));
-      }
+    if (rows.size() + nodes.size() <= chunk) {
+      q.append("DELETE _spooky_list_ref WHERE view_id = $v;\n");
+      q.append("DELETE _spooky_merkle WHERE view_id = $v;\n");
       if (!rows.isEmpty()) {
         q.append(UPSERT_REFS);
         vars.put("rows", Value.array(rows));
@@ -1174,13 +1156,14 @@ final class ViewHost implements AutoCloseable {
       q.append(UPSERT_NODES);
       vars.put("nodes", Value.array(nodes));
     } else {
-      List<Value> gone = new ArrayList<>(stale);
-      gone.add(merkleId(meta.id, NodePath.ROOT));
-      for (int from = 0; from < gone.size(); from += chunk) {
-        db.queryValue(
-            "DELETE $stale;",
-            Map.of("stale", Value.array(gone.subList(from, Math.min(gone.size(), from + chunk)))));
-      }
+      db.queryValue(
+          """
+          BEGIN TRANSACTION;
+          DELETE _spooky_list_ref WHERE view_id = $v;
+          DELETE _spooky_merkle WHERE view_id = $v;
+          COMMIT TRANSACTION;
+          """,
+          Map.of("v", meta.id));
       for (int from = 0; from < rows.size(); from += chunk) {
         db.queryValue(
             UPSERT_REFS,
