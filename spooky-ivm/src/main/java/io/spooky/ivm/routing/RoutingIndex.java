@@ -443,7 +443,11 @@ public final class RoutingIndex<T> {
      * {@code 0.0}, every NaN as one value above {@code +inf} (SurrealDB's order of numbers).
      */
     private static long key(Value v) {
-      long bits = Double.doubleToLongBits(toDouble(v) + 0.0);
+      double d = toDouble(v);
+      if (d == 0.0) {
+        d = 0.0; // -0.0 == 0.0 in SurrealDB's order: one key for both
+      }
+      long bits = Double.doubleToLongBits(d); // every NaN to the one canonical NaN
       return bits ^ ((bits >> 63) & Long.MAX_VALUE);
     }
   }

@@ -66,10 +66,14 @@ public final class TableStore {
       RecordId key = indexed() ? canonical(id) : id;
       Value old = ordered.put(id, value);
       if (byField != null) {
-        byField.forEach((f, index) -> reindex(index, f, key, old, value, Values.Key::new));
+        for (var e : byField.entrySet()) {
+          reindex(e.getValue(), e.getKey(), key, old, value, Values.Key::new);
+        }
       }
       if (byOrder != null) {
-        byOrder.forEach((f, index) -> reindex(index, f, key, old, value, v -> v));
+        for (var e : byOrder.entrySet()) {
+          reindex(e.getValue(), e.getKey(), key, old, value, v -> v);
+        }
       }
       return old;
     }
@@ -100,10 +104,14 @@ public final class TableStore {
       Value old = ordered.remove(id);
       if (old != null) {
         if (byField != null) {
-          byField.forEach((f, index) -> unindex(index, new Values.Key(field(old, f)), key));
+          for (var e : byField.entrySet()) {
+            unindex(e.getValue(), new Values.Key(field(old, e.getKey())), key);
+          }
         }
         if (byOrder != null) {
-          byOrder.forEach((f, index) -> unindex(index, field(old, f), key));
+          for (var e : byOrder.entrySet()) {
+            unindex(e.getValue(), field(old, e.getKey()), key);
+          }
         }
       }
       return old;
