@@ -15,6 +15,7 @@ import io.spooky.devdb.DevSurreal;
 import io.spooky.devdb.DevSurrealEndpoint;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.merkle.NodePath;
+import io.spooky.service.ConfigSource;
 import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
 import io.spooky.surreal.SurrealConfig;
@@ -22,11 +23,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,23 +63,22 @@ class ViewWriteBackTest {
   }
 
   static void startSsp(DevSurrealEndpoint db) {
+    // Through the documented settings, as an operator would configure it.
     ssp =
         SspServer.start(
-            new SspConfig(
-                db.rpcUrl(),
-                db.username(),
-                db.password(),
-                db.namespace(),
-                db.database(),
-                "127.0.0.1:0",
-                Optional.empty(),
-                Set.of("gadget"),
-                Duration.ofMinutes(10),
-                1 << 20,
-                PAGE,
-                64,
-                Duration.ofMillis(20),
-                Optional.empty()));
+            SspConfig.from(
+                ConfigSource.of(
+                    Map.of(),
+                    Map.of(
+                        "SURREALDB_ADDR", db.rpcUrl().toString(),
+                        "SURREALDB_USER", db.username(),
+                        "SURREALDB_PASS", db.password(),
+                        "SURREALDB_NS", db.namespace(),
+                        "SURREALDB_DB", db.database(),
+                        "LISTEN_ADDR", "127.0.0.1:0",
+                        "SSP_TABLES", "gadget",
+                        "SSP_PAGE_SIZE", Integer.toString(PAGE),
+                        "SSP_SETTLE", "20ms"))));
     base = "http://127.0.0.1:" + ssp.port();
     SspEndToEndTest.awaitTrue("health ok", () -> get("/health").body().contains("\"ok\""));
   }

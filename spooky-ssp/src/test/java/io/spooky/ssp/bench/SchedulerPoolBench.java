@@ -107,17 +107,21 @@ public final class SchedulerPoolBench {
     }
   }
 
+  /** A scheduler on a free loopback port with its replica and WAL under {@code dir}. */
+  private static SchedulerConfig schedulerConfig(Path dir, int heartbeatMs, int staleMs) {
+    return SchedulerConfig.defaults()
+        .withHost("127.0.0.1")
+        .withPort(0)
+        .withPaths(dir.resolve("replica"), dir.resolve("wal"))
+        .withTimings(
+            Duration.ofMillis(heartbeatMs), Duration.ofMillis(staleMs), Duration.ofMillis(100));
+  }
+
   // ---------------------------------------------------------------- bootstrap
 
   private static void bootstrap(DevDbProcess db, Path dir, int records, int pageSize)
       throws Exception {
-    SchedulerConfig config =
-        SchedulerConfig.defaults()
-            .withHost("127.0.0.1")
-            .withPort(0)
-            .withPaths(dir.resolve("replica"), dir.resolve("wal"))
-            .withTimings(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofMillis(100));
-    try (Scheduler scheduler = Scheduler.start(config)) {
+    try (Scheduler scheduler = Scheduler.start(schedulerConfig(dir, 5_000, 15_000))) {
       String sched = "http://127.0.0.1:" + scheduler.port();
       long t0 = System.nanoTime();
       seed(sched, records);
@@ -186,14 +190,7 @@ public final class SchedulerPoolBench {
   private static void failover(
       DevDbProcess db, Path dir, int staleMs, int heartbeatMs, int runs, int records, int queries)
       throws Exception {
-    SchedulerConfig config =
-        SchedulerConfig.defaults()
-            .withHost("127.0.0.1")
-            .withPort(0)
-            .withPaths(dir.resolve("replica"), dir.resolve("wal"))
-            .withTimings(
-                Duration.ofMillis(heartbeatMs), Duration.ofMillis(staleMs), Duration.ofMillis(100));
-    try (Scheduler scheduler = Scheduler.start(config)) {
+    try (Scheduler scheduler = Scheduler.start(schedulerConfig(dir, heartbeatMs, staleMs))) {
       String sched = "http://127.0.0.1:" + scheduler.port();
       seed(sched, records);
       Map<String, Child> ssps = new HashMap<>();
