@@ -16,9 +16,7 @@ import io.spooky.devdb.DevSurrealEndpoint;
 import io.spooky.ivm.merkle.MerkleTree;
 import io.spooky.ivm.merkle.NodePath;
 import io.spooky.service.ConfigSource;
-import io.spooky.surreal.Credentials;
 import io.spooky.surreal.SurrealClient;
-import io.spooky.surreal.SurrealConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,13 +45,7 @@ class ViewWriteBackTest {
 
   @BeforeAll
   static void start(DevSurrealEndpoint db) {
-    client =
-        SurrealClient.connect(
-            SurrealConfig.builder(db.rpcUrl())
-                .credentials(Credentials.root(db.username(), db.password()))
-                .namespace(db.namespace())
-                .database(db.database())
-                .build());
+    client = SurrealClient.connect(SspEndToEndTest.rootConfig(db).build());
     for (int i = 1; i <= 60; i++) {
       client.query(
           "CREATE $id SET price = $p, name = $n",
